@@ -1,0 +1,124 @@
+"""A fully connected network in plain numpy: forward pass, backprop, saving and loading.
+
+Nielsen's ``network2.py`` modernised: the same maths, but a whole mini-batch moves
+through the net as one matrix, so each layer is one BLAS matmul instead of a Python
+loop over examples (that is where the 20x and more comes from).
+
+Shapes, for a batch of N examples and layer sizes ``sizes = [784, h1, ..., 10]``:
+
+* ``weights[l]``: (sizes[l], sizes[l+1]); row-major activations times weights, i.e.
+  the transpose of Nielsen's (out, in) matrices, so ``z = a @ W + b`` needs no transposes.
+* ``biases[l]``: (sizes[l+1],)
+* activations ``a[l]``: (N, sizes[l]); ``a[0]`` is the input, ``a[-1]`` the probabilities.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import numpy as np
+
+from digitpad.nets import store
+from digitpad.nets.base import Classifier, as_batch
+from digitpad.nets.functions import ACTIVATIONS, COSTS, Activation, Cost, CrossEntropy, ReLU
+
+
+class MLP(Classifier):
+    def __init__(self, sizes: list[int], activation: Activation | None = None,
+                 cost: Cost | None = None, name: str = "mlp", seed: int | None = 0,
+                 dtype: type[np.floating[Any]] = np.float32) -> None:
+        if len(sizes) < 2 or any(s < 1 for s in sizes):
+            raise ValueError(f"layer sizes must be at least two positive numbers, got {sizes}")
+        self.sizes = list(sizes)
+        self.activation = activation or ReLU()
+        self.cost = cost or CrossEntropy()
+        self.name = name
+        self.meta: dict[str, Any] = {}
+        rng = np.random.default_rng(seed)
+        self.weights = [
+            (rng.standard_normal((n_in, n_out)) * self.activation.init_scale(n_in)).astype(dtype)
+            for n_in, n_out in zip(sizes[:-1], sizes[1:])
+        ]
+        self.biases = [np.zeros(n_out, dtype=dtype) for n_out in sizes[1:]]
+
+    def parameters(self) -> list[np.ndarray]:
+        """Weights and biases interleaved, in layer order: [W0, b0, W1, b1, ...]."""
+        return [p for pair in zip(self.weights, self.biases) for p in pair]
+
+    @property
+    def architecture(self) -> str:
+        return "-".join(map(str, self.sizes)) + f" {self.activation.name}"
+
+    def forward(self, x: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Pre-activations ``zs`` (one per layer after the input) and activations ``acts``
+        (the input first, the output probabilities last), kept for backprop."""
+        acts, zs = [x], []
+        for layer, (w, b) in enumerate(zip(self.weights, self.biases)):
+            z = acts[-1] @ w + b
+            zs.append(z)
+            last = layer == len(self.weights) - 1
+            acts.append(self.cost.output(z) if last else self.activation(z))
+        return zs, acts
+
+    def predict_proba(self, x: np.ndarray) -> np.ndarray:
+        x = as_batch(x).astype(self.weights[0].dtype, copy=False)
+        probs = self.forward(x)[1][-1]
+        if not isinstance(self.cost, CrossEntropy):  # sigmoid outputs: make them sum to 1
+            probs = probs / probs.sum(axis=1, keepdims=True)
+        return probs.astype(np.float32, copy=False)
+
+    def loss_and_gradients(self, x: np.ndarray, y: np.ndarray,
+                           l2: float = 0.0) -> tuple[float, list[np.ndarray], np.ndarray]:
+        """Backpropagation on one mini-batch.
+
+        ``x``: (N, 784); ``y``: one-hot (N, 10). ``l2`` is the weight-decay strength
+        lambda of the cost ``C + lambda/2 * sum(w**2)`` (biases are not decayed).
+        Returns the batch's mean cost, gradients in :meth:`parameters` order, and the
+        output probabilities (reused by the trainer to count correct answers).
+        """
+        zs, acts = self.forward(x)
+        delta = self.cost.delta(zs[-1], acts[-1], y)  # dC/dz of the last layer, (N, 10)
+        grads: list[np.ndarray] = []
+        for layer in range(len(self.weights) - 1, -1, -1):
+            grad_w = acts[layer].T @ delta
+            if l2:
+                grad_w += l2 * self.weights[layer]
+            grads[:0] = [grad_w, delta.sum(axis=0)]
+            if layer:
+                delta = (delta @ self.weights[layer].T) * self.activation.derivative(zs[layer - 1], acts[layer])
+        loss = self.cost.value(acts[-1], y)
+        if l2:
+            loss += 0.5 * l2 * sum(float(np.sum(w * w)) for w in self.weights)
+        return loss, grads, acts[-1]
+
+    # --- saving and loading -------------------------------------------------------------
+    def save(self, path: str | os.PathLike[str], **meta: Any) -> None:
+        arrays = {f"W{i}": w for i, w in enumerate(self.weights)}
+        arrays |= {f"b{i}": b for i, b in enumerate(self.biases)}
+        info = {**self.meta, **meta, "kind": "mlp", "name": self.name, "sizes": self.sizes,
+                "activation": self.activation.name, "cost": self.cost.name,
+                "architecture": self.architecture}
+        store.save(path, arrays, info)
+        self.meta = info
+
+
+def load(path: str | os.PathLike[str], expected_sizes: list[int] | None = None) -> MLP:
+    """Load an :class:`MLP` saved by :meth:`MLP.save`, checking every shape."""
+    name = os.fspath(path)
+    arrays, meta = store.load(path)
+    if meta.get("kind") != "mlp":
+        raise store.WeightsError(f"{name}: holds a {meta.get('kind')!r} network, not a numpy MLP")
+    sizes = meta.get("sizes")
+    if not isinstance(sizes, list) or len(sizes) < 2 or not all(isinstance(s, int) and s > 0 for s in sizes):
+        raise store.WeightsError(f"{name}: metadata has no valid layer sizes")
+    if expected_sizes is not None and sizes != expected_sizes:
+        raise store.WeightsError(f"{name}: layers {sizes}, but this network needs {expected_sizes}")
+    if meta.get("activation") not in ACTIVATIONS or meta.get("cost") not in COSTS:
+        raise store.WeightsError(f"{name}: unknown activation or cost in metadata")
+    net = MLP(sizes, ACTIVATIONS[meta["activation"]](), COSTS[meta["cost"]](), name=meta.get("name", "mlp"))
+    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        net.weights[i] = store.check_array(name, arrays, f"W{i}", (n_in, n_out))
+        net.biases[i] = store.check_array(name, arrays, f"b{i}", (n_out,))
+    net.meta = meta
+    return net

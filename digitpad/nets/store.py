@@ -1,0 +1,90 @@
+"""The weights file format: one ``.npz`` of named float32 arrays plus JSON metadata.
+
+The metadata travels inside the same file (as UTF-8 bytes under the key ``meta.json``)
+so that a file is always complete: it is written atomically in one rename, and can never
+be paired with the wrong description. No pickle is used or allowed when loading.
+
+Metadata keys every file has: ``format`` (this module's :data:`FORMAT`), ``version``,
+``kind`` ("mlp" or "cnn"), ``name``, ``architecture``, ``trained_on``; trainers add
+``activation``, ``epochs``, ``augmentation``, ``test_accuracy``, ``test_set``, ``date``.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import os
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from digitpad.atomic import atomic_write_bytes
+
+log = logging.getLogger(__name__)
+
+FORMAT = "digitpad-weights"
+VERSION = 1
+META_KEY = "meta.json"
+MAX_FILE_BYTES = 200 * 1024 * 1024
+
+
+class WeightsError(ValueError):
+    """A weights file is missing, damaged, or not for the network asked for."""
+
+
+def save(path: str | os.PathLike[str], arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> None:
+    meta = {**meta, "format": FORMAT, "version": VERSION}
+    payload = {name: np.ascontiguousarray(a) for name, a in arrays.items()}
+    payload[META_KEY] = np.frombuffer(json.dumps(meta, indent=1).encode(), dtype=np.uint8)
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **payload)
+    atomic_write_bytes(path, buffer.getvalue())
+    log.info("saved weights %s (%s)", path, meta.get("name"))
+
+
+def load(path: str | os.PathLike[str]) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    """Read a weights file; every failure is a :class:`WeightsError` saying what is wrong."""
+    name = os.fspath(path)
+    try:
+        if Path(name).stat().st_size > MAX_FILE_BYTES:
+            raise WeightsError(f"{name}: too large to be a digitpad weights file")
+        with np.load(name, allow_pickle=False) as data:
+            arrays = {key: data[key] for key in data.files}
+    except FileNotFoundError as exc:
+        raise WeightsError(f"{name}: no such weights file") from exc
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError) as exc:
+        if isinstance(exc, WeightsError):
+            raise
+        raise WeightsError(f"{name}: not a readable weights file ({exc})") from exc
+    meta = _parse_meta(name, arrays.pop(META_KEY, None))
+    return arrays, meta
+
+
+def _parse_meta(name: str, raw: np.ndarray | None) -> dict[str, Any]:
+    if raw is None or raw.dtype != np.uint8 or raw.ndim != 1:
+        raise WeightsError(f"{name}: no metadata; not a digitpad weights file")
+    try:
+        meta = json.loads(raw.tobytes().decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise WeightsError(f"{name}: metadata is damaged ({exc})") from exc
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        raise WeightsError(f"{name}: not a digitpad weights file")
+    if meta.get("version") != VERSION:
+        raise WeightsError(f"{name}: format version {meta.get('version')!r}; this digitpad reads "
+                           f"version {VERSION}")
+    return meta
+
+
+def check_array(name: str, arrays: dict[str, np.ndarray], key: str, shape: tuple[int, ...]) -> np.ndarray:
+    """``arrays[key]`` as finite float32 of exactly ``shape``, or a WeightsError."""
+    if key not in arrays:
+        raise WeightsError(f"{name}: array {key!r} is missing")
+    array = arrays[key]
+    if array.shape != shape:
+        raise WeightsError(f"{name}: array {key!r} has shape {array.shape}, expected {shape}")
+    if not np.issubdtype(array.dtype, np.floating) or not np.isfinite(array).all():
+        raise WeightsError(f"{name}: array {key!r} is not finite floating point")
+    return array.astype(np.float32)
