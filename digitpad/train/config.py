@@ -1,0 +1,27 @@
+"""What a training run is asked to do; shared by the numpy trainer, the Keras trainer,
+the CLI and the app's retrain dialog."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+
+@dataclass
+class TrainConfig:
+    net: str = "B1"  # B1..B4 or K1
+    data: str = "mnist"  # "mnist" or "emnist"
+    epochs: int = 30
+    batch_size: int = 128
+    learning_rate: float = 2e-3
+    l2: float = 1e-5  # weight decay lambda (cost + lambda/2 * |w|^2)
+    augment: str = "strong"  # a preset of digitpad.train.augment.PRESETS
+    activation: str = "relu"
+    val_size: int = 5000  # held out from the training set, to pick the best epoch
+    limit: int | None = None  # use only the first N training images (tests, quick runs)
+    test_limit: int | None = None  # evaluate on only the first N test images
+    seed: int = 0
+    patience: int | None = None  # stop after this many epochs without a better val accuracy
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
