@@ -86,7 +86,8 @@ class MLP(Classifier):
                 grad_w += l2 * self.weights[layer]
             grads[:0] = [grad_w, delta.sum(axis=0)]
             if layer:
-                delta = (delta @ self.weights[layer].T) * self.activation.derivative(zs[layer - 1], acts[layer])
+                slope = self.activation.derivative(zs[layer - 1], acts[layer])
+                delta = (delta @ self.weights[layer].T) * slope
         loss = self.cost.value(acts[-1], y)
         if l2:
             loss += 0.5 * l2 * sum(float(np.sum(w * w)) for w in self.weights)

@@ -46,29 +46,34 @@ def augment(images: np.ndarray, rng: np.random.Generator, strength: Strength | N
 
 
 def _source_coordinates(batch: int, rng: np.random.Generator, s: Strength) -> tuple[np.ndarray, np.ndarray]:
-    """For every output pixel, where to read the source: two (B, 28, 28) arrays."""
-    angle = np.deg2rad(rng.uniform(-s.rotate_deg, s.rotate_deg, batch))
-    scale = 1 + rng.uniform(-s.scale, s.scale, batch)
-    stretch = 1 + rng.uniform(-s.stretch, s.stretch, batch)
-    shear = rng.uniform(-s.shear, s.shear, batch)
+    """For every output pixel, where to read the source: two (B, 28, 28) float32 arrays.
+
+    One batched matmul of the pixel grid (784, 3), in homogeneous coordinates centred on
+    the image, with a (B, 3, 2) inverse map per image: rotate, shear x by y, scale x and y
+    separately, shift.
+    """
+    def uniform(limit: float) -> np.ndarray:
+        return rng.uniform(-limit, limit, batch).astype(np.float32)
+
+    angle = np.deg2rad(uniform(s.rotate_deg))
+    scale, stretch, shear = 1 + uniform(s.scale), 1 + uniform(s.stretch), uniform(s.shear)
     cos, sin = np.cos(angle), np.sin(angle)
-    # inverse map, output -> source: rotate, shear x by y, scale x and y separately
-    a = np.stack([np.stack([cos, -sin + shear * cos], -1),
-                  np.stack([sin, cos + shear * sin], -1)], -2)  # (B, 2, 2)
-    a = a / np.stack([scale * stretch, scale / stretch], -1)[:, :, None]
-    centre = (SIDE - 1) / 2
-    grid = np.mgrid[0:SIDE, 0:SIDE].astype(np.float32) - centre  # (2, 28, 28): y, x
-    shift = rng.uniform(-s.shift_px, s.shift_px, (batch, 2))
-    src_x = a[:, 0, 0, None, None] * grid[1] + a[:, 0, 1, None, None] * grid[0] + centre + shift[:, 0, None, None]
-    src_y = a[:, 1, 0, None, None] * grid[1] + a[:, 1, 1, None, None] * grid[0] + centre + shift[:, 1, None, None]
+    inv_x, inv_y = 1 / (scale * stretch), stretch / scale
+    maps = np.empty((batch, 3, 2), dtype=np.float32)
+    maps[:, 0, 0], maps[:, 1, 0] = cos * inv_x, (shear * cos - sin) * inv_x  # source x
+    maps[:, 0, 1], maps[:, 1, 1] = sin * inv_y, (cos + shear * sin) * inv_y  # source y
+    maps[:, 2, :] = _CENTRE + rng.uniform(-s.shift_px, s.shift_px, (batch, 2))
+    src = (_GRID_XY1 @ maps).reshape(batch, SIDE, SIDE, 2)
+    src_x, src_y = src[..., 0], src[..., 1]
     if s.elastic_px:
-        dx, dy = _elastic(batch, rng, s.elastic_px)
-        src_x, src_y = src_x + dx, src_y + dy
-    return src_x.astype(np.float32), src_y.astype(np.float32)
+        coarse = rng.normal(0, s.elastic_px, (2, batch, _GRID, _GRID)).astype(np.float32)
+        src_x = src_x + _UP @ coarse[0] @ _UP.T
+        src_y = src_y + _UP @ coarse[1] @ _UP.T
+    return src_x, src_y
 
 
 def _upsampler() -> np.ndarray:
-    """(28, 4) linear interpolation matrix from the coarse grid to pixels."""
+    """(28, 4) linear interpolation matrix from the coarse elastic grid to pixels."""
     pos = np.linspace(0, _GRID - 1, SIDE)
     low = np.minimum(pos.astype(int), _GRID - 2)
     frac = pos - low
@@ -79,32 +84,25 @@ def _upsampler() -> np.ndarray:
 
 
 _UP = _upsampler()
-
-
-def _elastic(batch: int, rng: np.random.Generator, sigma: float) -> tuple[np.ndarray, np.ndarray]:
-    coarse = rng.normal(0, sigma, (2, batch, _GRID, _GRID)).astype(np.float32)
-    field = np.einsum("ik,cbkl,jl->cbij", _UP, coarse, _UP)  # smooth (2, B, 28, 28)
-    return field[0], field[1]
+_CENTRE = (SIDE - 1) / 2
+_yy, _xx = np.mgrid[0:SIDE, 0:SIDE].astype(np.float32) - _CENTRE
+_GRID_XY1 = np.stack([_xx.ravel(), _yy.ravel(), np.ones(SIDE * SIDE, np.float32)], 1)  # (784, 3)
 
 
 def bilinear(images: np.ndarray, src_x: np.ndarray, src_y: np.ndarray) -> np.ndarray:
     """Sample each image at (src_x, src_y), zero outside. All arrays (B, 28, 28)."""
-    batch = len(images)
-    padded = np.zeros((batch, SIDE + 2, SIDE + 2), dtype=np.float32)
+    batch, wide = len(images), SIDE + 2
+    padded = np.zeros((batch, wide, wide), dtype=np.float32)
     padded[:, 1:-1, 1:-1] = images
-    x = np.clip(src_x + 1, 0, SIDE)  # +1 for the padding; clip keeps reads in the zero border
+    x = np.clip(src_x + 1, 0, SIDE)  # +1 for the zero border; clipping reads stay in it
     y = np.clip(src_y + 1, 0, SIDE)
-    x0 = np.minimum(np.floor(x).astype(np.int32), SIDE)
-    y0 = np.minimum(np.floor(y).astype(np.int32), SIDE)
+    x0 = np.minimum(x.astype(np.int32), SIDE)  # floor, as x >= 0
+    y0 = np.minimum(y.astype(np.int32), SIDE)
     fx, fy = x - x0, y - y0
-    flat = padded.reshape(batch, -1)
-    base = (y0 * (SIDE + 2) + x0).reshape(batch, -1)
-
-    def at(offset: int) -> np.ndarray:
-        return np.take_along_axis(flat, base + offset, axis=1).reshape(batch, SIDE, SIDE)
-
-    top = at(0) * (1 - fx) + at(1) * fx
-    bottom = at(SIDE + 2) * (1 - fx) + at(SIDE + 3) * fx
+    flat = padded.ravel()
+    index = y0 * wide + x0 + (np.arange(batch, dtype=np.int32) * wide * wide)[:, None, None]
+    top = flat.take(index) * (1 - fx) + flat.take(index + 1) * fx
+    bottom = flat.take(index + wide) * (1 - fx) + flat.take(index + wide + 1) * fx
     return top * (1 - fy) + bottom * fy
 
 
@@ -112,8 +110,10 @@ def change_thickness(images: np.ndarray, amount: np.ndarray) -> np.ndarray:
     """Thicken (amount > 0) or thin (amount < 0) each image's strokes by a fraction of a
     pixel: a blend with its 3x3 cross-shaped dilation or erosion. ``amount``: (B,)."""
     padded = np.pad(images, ((0, 0), (1, 1), (1, 1)))
-    neighbours = np.stack([padded[:, 1:-1, 1:-1], padded[:, :-2, 1:-1], padded[:, 2:, 1:-1],
-                           padded[:, 1:-1, :-2], padded[:, 1:-1, 2:]])
-    grown, shrunk = neighbours.max(axis=0), neighbours.min(axis=0)
+    shifted = (padded[:, :-2, 1:-1], padded[:, 2:, 1:-1], padded[:, 1:-1, :-2], padded[:, 1:-1, 2:])
+    grown, shrunk = images.copy(), images.copy()
+    for neighbour in shifted:
+        np.maximum(grown, neighbour, out=grown)
+        np.minimum(shrunk, neighbour, out=shrunk)
     w = amount.astype(np.float32)[:, None, None]
-    return np.where(w > 0, images + w * (grown - images), images + (-w) * (shrunk - images))
+    return images + np.maximum(w, 0) * (grown - images) + np.maximum(-w, 0) * (shrunk - images)

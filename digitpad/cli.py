@@ -1,0 +1,140 @@
+"""The ``digitpad`` command: the app by default, and subcommands for everything else.
+
+    digitpad                       open the app
+    digitpad predict IMAGE...      read digits from image files
+    digitpad info                  networks, weights, folders
+    digitpad data download NAME    fetch MNIST or EMNIST digits
+    digitpad train NET             train a network
+    digitpad evaluate [NET...]     test accuracy per net and per digit
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import logging
+import sys
+from collections.abc import Sequence
+
+from digitpad import __version__, dirs
+
+log = logging.getLogger(__name__)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from digitpad.cli_train import add_evaluate_parser, add_train_parser
+
+    parser = argparse.ArgumentParser(prog="digitpad", description="Draw a digit; neural networks read it.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    parser.add_argument("--version", action="version", version=f"digitpad {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    predict = commands.add_parser("predict", help="read the digit in image files")
+    predict.add_argument("images", nargs="+", metavar="IMAGE")
+    predict.add_argument("--net", default="vote", help="B1, B2, B3, B4, K1 or vote (default)")
+    predict.add_argument("--json", action="store_true", help="print all ten probabilities as JSON")
+    predict.set_defaults(handler=cmd_predict)
+
+    info = commands.add_parser("info", help="networks, weights files and folders")
+    info.set_defaults(handler=cmd_info)
+
+    data = commands.add_parser("data", help="datasets")
+    data_commands = data.add_subparsers(dest="data_command", metavar="ACTION", required=True)
+    download = data_commands.add_parser("download", help="download MNIST or EMNIST digits")
+    download.add_argument("dataset", choices=("mnist", "emnist"))
+    download.add_argument("--folder", help="where to put the files (default: the data folder)")
+    download.set_defaults(handler=cmd_download)
+
+    add_train_parser(commands)
+    add_evaluate_parser(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.command is None:
+        from digitpad.gui import run_app
+
+        return run_app(verbose=args.verbose)
+    try:
+        return int(args.handler(args))
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def fail(message: str, code: int = 2) -> int:
+    print(f"digitpad: {message}", file=sys.stderr)
+    return code
+
+
+def cmd_predict(args: argparse.Namespace) -> int:
+    from digitpad import images, preprocess
+    from digitpad.nets import WeightsError, load_network
+
+    try:
+        net = load_network(args.net)
+    except (WeightsError, ValueError) as exc:
+        return fail(str(exc))
+    failures, results = 0, []
+    for path in args.images:
+        try:
+            probs = net.predict_proba(images.read_digit(path))[0]
+        except (images.ImageFileError, preprocess.EmptyDrawing) as exc:
+            failures += 1
+            print(f"{path}: error: {exc}", file=sys.stderr)
+            results.append({"path": path, "error": str(exc)})
+            continue
+        digit = int(probs.argmax())
+        results.append({"path": path, "net": net.name, "digit": digit,
+                        "probability": round(float(probs[digit]), 6),
+                        "probabilities": [round(float(p), 6) for p in probs]})
+        if not args.json:
+            print(f"{path}: {digit} ({probs[digit] * 100:.1f}%)")
+    if args.json:
+        print(json.dumps(results, indent=1))
+    return 1 if failures else 0
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    from digitpad import datasets
+    from digitpad.nets import SPECS, WeightsError, registry
+
+    print(f"digitpad {__version__}")
+    for name in SPECS:
+        try:
+            net = registry.load(name)
+            source = "yours" if registry.chosen_path(name) and not registry.fallback_warnings else "shipped"
+            print(f"  {net.describe()}\n      weights ({source}): {net.meta.get('path')}")
+        except WeightsError as exc:
+            print(f"  {name}: not available ({exc})")
+    for message in registry.fallback_warnings:
+        print(f"  warning: {message}")
+    print(f"data folder:   {dirs.data_dir()}")
+    for name in datasets.DATASETS:
+        ok, reason = datasets.available(name)
+        print(f"  {name}: {'found' if ok else reason}")
+    print(f"user folder:   {dirs.user_dir()}")
+    print(f"shipped weights: {dirs.shipped_weights_dir()}")
+    has_tf = importlib.util.find_spec("tensorflow") is not None
+    print(f"tensorflow:    {'installed' if has_tf else 'not installed (needed only to train K1)'}")
+    return 0
+
+
+def cmd_download(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from digitpad.datasets import DatasetError
+    from digitpad.datasets.download import cli_progress, download
+
+    folder = Path(args.folder) if args.folder else dirs.data_dir()
+    try:
+        paths = download(args.dataset, folder, progress=cli_progress(args.dataset))
+    except DatasetError as exc:
+        return fail(str(exc))
+    for path in paths:
+        print(path)
+    return 0

@@ -1,0 +1,63 @@
+"""Optimizers: plain/momentum SGD (Nielsen's) and Adam, updating parameters in place.
+
+Both take the gradients in the order of ``net.parameters()`` and a learning rate per
+step, so the trainer owns the schedule.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class SGD:
+    """Gradient descent with (Nesterov) momentum: ``v = mu*v - lr*g; w += v``
+    (Nesterov: ``w += mu*v - lr*g``), which looks one step ahead and damps oscillation."""
+
+    def __init__(self, params: list[np.ndarray], momentum: float = 0.9, nesterov: bool = True) -> None:
+        self.params = params
+        self.momentum = momentum
+        self.nesterov = nesterov
+        self.velocity = [np.zeros_like(p) for p in params]
+
+    def step(self, grads: list[np.ndarray], lr: float) -> None:
+        mu = self.momentum
+        for p, g, v in zip(self.params, grads, self.velocity):
+            v *= mu
+            v -= lr * g
+            if self.nesterov:
+                p += mu * v - lr * g
+            else:
+                p += v
+
+
+class Adam:
+    """Adam (Kingma & Ba): per-parameter step sizes from running means of the gradient
+    and of its square, with bias correction for the first steps."""
+
+    def __init__(self, params: list[np.ndarray], beta1: float = 0.9, beta2: float = 0.999,
+                 eps: float = 1e-8) -> None:
+        self.params = params
+        self.beta1, self.beta2, self.eps = beta1, beta2, eps
+        self.m = [np.zeros_like(p) for p in params]
+        self.v = [np.zeros_like(p) for p in params]
+        self.t = 0
+
+    def step(self, grads: list[np.ndarray], lr: float) -> None:
+        self.t += 1
+        b1, b2 = self.beta1, self.beta2
+        step = lr * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
+        for p, g, m, v in zip(self.params, grads, self.m, self.v):
+            m *= b1
+            m += (1 - b1) * g
+            v *= b2
+            v += (1 - b2) * (g * g)
+            p -= (step * m / (np.sqrt(v) + self.eps)).astype(p.dtype, copy=False)
+
+
+def cosine_lr(base: float, step: int, total: int, warmup: int) -> float:
+    """Linear warm-up for ``warmup`` steps, then cosine decay to 2% of ``base``: big
+    steps while far from a minimum, small ones to settle into it."""
+    if step < warmup:
+        return base * (step + 1) / warmup
+    progress = (step - warmup) / max(1, total - warmup)
+    return base * (0.02 + 0.98 * 0.5 * (1 + np.cos(np.pi * min(progress, 1.0))))

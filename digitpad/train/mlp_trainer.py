@@ -1,0 +1,121 @@
+"""Mini-batch training of the numpy MLPs (B1-B4), with augmentation, a cosine learning
+rate schedule, best-epoch keeping on a held-out validation split, and callbacks."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import time
+from pathlib import Path
+
+import numpy as np
+
+from digitpad.nets.functions import ACTIVATIONS
+from digitpad.nets.mlp import MLP
+from digitpad.nets.optim import Adam, cosine_lr
+from digitpad.nets.registry import spec
+from digitpad.train.augment import PRESETS
+from digitpad.train.batches import augmented_batches
+from digitpad.train.config import TrainConfig
+from digitpad.train.data import Splits, one_hot, prepare
+from digitpad.train.progress import BatchProgress, Callbacks, Cancelled, EpochResult, TrainResult
+
+log = logging.getLogger(__name__)
+REPORT_EVERY = 10  # batches between progress callbacks
+
+
+def train_mlp(config: TrainConfig, callbacks: Callbacks, out: Path | None = None) -> TrainResult:
+    """Train ``config.net`` from scratch; save to ``out`` unless cancelled."""
+    if config.augment not in PRESETS:
+        raise ValueError(f"unknown augmentation {config.augment!r}; choose one of {', '.join(PRESETS)}")
+    if config.activation not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {config.activation!r}")
+    net_spec = spec(config.net)
+    splits = prepare(config)
+    net = MLP(net_spec.sizes, ACTIVATIONS[config.activation](), name=net_spec.name, seed=config.seed)
+    result = TrainResult()
+    start = time.perf_counter()
+    try:
+        _fit(net, splits, config, callbacks, result, start)
+    except Cancelled:
+        result.cancelled = True
+        callbacks.on_message("training cancelled; nothing was saved")
+    result.seconds = time.perf_counter() - start
+    if result.cancelled:
+        return result
+    result.test_accuracy = accuracy(net, splits.x_test, splits.y_test)
+    result.meta = _metadata(net, config, splits, result)
+    if out is not None:
+        net.save(out, **result.meta)
+    return result
+
+
+def _fit(net: MLP, splits: Splits, config: TrainConfig, callbacks: Callbacks,
+         result: TrainResult, start: float) -> None:
+    rng = np.random.default_rng(config.seed + 1)
+    optimizer = Adam(net.parameters())
+    batches = -(-len(splits.x_train) // config.batch_size)
+    total, warmup = config.epochs * batches, min(batches, config.epochs * batches // 10)
+    best_params, best_accuracy, stale = [p.copy() for p in net.parameters()], -1.0, 0
+    for epoch in range(1, config.epochs + 1):
+        loss_sum, correct, seen = 0.0, 0, 0
+        stream = augmented_batches(splits.x_train, splits.y_train, config.batch_size, rng,
+                                   PRESETS[config.augment])
+        for batch, (x, y) in enumerate(stream, 1):
+            if callbacks.cancelled():
+                raise Cancelled
+            step = (epoch - 1) * batches + batch - 1
+            loss, grads, probs = net.loss_and_gradients(x.reshape(len(x), -1), one_hot(y), config.l2)
+            optimizer.step(grads, cosine_lr(config.learning_rate, step, total, warmup))
+            loss_sum, seen = loss_sum + loss * len(x), seen + len(x)
+            correct += int((probs.argmax(axis=1) == y).sum())
+            if batch % REPORT_EVERY == 0 or batch == batches:
+                callbacks.on_batch(BatchProgress(epoch, config.epochs, batch, batches, loss_sum / seen,
+                                                 correct / seen, time.perf_counter() - start))
+        val_loss, val_accuracy = evaluate(net, splits.x_val, splits.y_val)
+        record = EpochResult(epoch, config.epochs, loss_sum / seen, correct / seen, val_loss,
+                             val_accuracy, time.perf_counter() - start,
+                             cosine_lr(config.learning_rate, epoch * batches - 1, total, warmup))
+        result.history.append(record)
+        callbacks.on_epoch(record)
+        log.info("epoch %d/%d: train %.4f, val %.4f", epoch, config.epochs, record.train_accuracy,
+                 val_accuracy)
+        if val_accuracy > best_accuracy:
+            best_params, best_accuracy, stale = [p.copy() for p in net.parameters()], val_accuracy, 0
+            result.best_epoch = epoch
+        else:
+            stale += 1
+            if config.patience is not None and stale >= config.patience:
+                callbacks.on_message(f"no better validation accuracy for {stale} epochs: stopping early")
+                break
+    for param, best in zip(net.parameters(), best_params):
+        param[...] = best
+
+
+def evaluate(net: MLP, x: np.ndarray, y: np.ndarray, batch: int = 2000) -> tuple[float, float]:
+    """Mean cross-entropy and accuracy of ``net`` on images ``x`` (N, 28, 28), labels ``y``."""
+    if len(x) == 0:
+        return 0.0, 0.0
+    probs = np.concatenate([net.predict_proba(x[i:i + batch]) for i in range(0, len(x), batch)])
+    loss = float(-np.mean(np.log(np.maximum(probs[np.arange(len(y)), y], 1e-12))))
+    return loss, float(np.mean(probs.argmax(axis=1) == y))
+
+
+def accuracy(net: MLP, x: np.ndarray, y: np.ndarray) -> float:
+    return evaluate(net, x, y)[1]
+
+
+def _metadata(net: MLP, config: TrainConfig, splits: Splits, result: TrainResult) -> dict[str, object]:
+    test_name = {"mnist": "the MNIST test set", "emnist": "the EMNIST digits test set"}[config.data]
+    return {
+        "trained_on": splits.description,
+        "data": config.data,
+        "test_accuracy": result.test_accuracy,
+        "test_set": f"{test_name} ({len(splits.y_test)} images)",
+        "epochs": len(result.history),
+        "best_epoch": result.best_epoch,
+        "augmentation": config.augment,
+        "train_seconds": round(result.seconds, 1),
+        "config": config.to_dict(),
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+    }
