@@ -98,7 +98,7 @@ def bilinear(images: np.ndarray, src_x: np.ndarray, src_y: np.ndarray) -> np.nda
     y = np.clip(src_y + 1, 0, SIDE)
     x0 = np.minimum(x.astype(np.int32), SIDE)  # floor, as x >= 0
     y0 = np.minimum(y.astype(np.int32), SIDE)
-    fx, fy = x - x0, y - y0
+    fx, fy = x - x0.astype(np.float32), y - y0.astype(np.float32)  # int32 would promote to float64
     flat = padded.ravel()
     index = y0 * wide + x0 + (np.arange(batch, dtype=np.int32) * wide * wide)[:, None, None]
     top = flat.take(index) * (1 - fx) + flat.take(index + 1) * fx

@@ -1,0 +1,127 @@
+"""The numpy engine: gradients against finite differences, save/load, the loading contract."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from digitpad.nets import functions, mlp, store
+from digitpad.nets.base import as_batch
+from digitpad.nets.optim import SGD, Adam, cosine_lr
+
+
+def numeric_gradients(net: mlp.MLP, x: np.ndarray, y: np.ndarray, l2: float) -> list[np.ndarray]:
+    eps, grads = 1e-6, []
+    for param in net.parameters():
+        grad = np.zeros_like(param)
+        for index in np.ndindex(param.shape):
+            saved = param[index]
+            param[index] = saved + eps
+            up = net.loss_and_gradients(x, y, l2)[0]
+            param[index] = saved - eps
+            down = net.loss_and_gradients(x, y, l2)[0]
+            param[index] = saved
+            grad[index] = (up - down) / (2 * eps)
+        grads.append(grad)
+    return grads
+
+
+@pytest.mark.parametrize("activation", sorted(functions.ACTIVATIONS))
+@pytest.mark.parametrize("cost", sorted(functions.COSTS))
+def test_backprop_matches_finite_differences(activation: str, cost: str) -> None:
+    rng = np.random.default_rng(1)
+    net = mlp.MLP([6, 5, 4, 3], functions.ACTIVATIONS[activation](), functions.COSTS[cost](),
+                  seed=2, dtype=np.float64)
+    for b in net.biases:  # non-zero biases, so no ReLU sits exactly at its kink
+        b[:] = rng.normal(0, 0.3, b.shape)
+    x = rng.normal(size=(7, 6))
+    y = np.eye(3)[rng.integers(0, 3, 7)]
+    _, analytic, _ = net.loss_and_gradients(x, y, l2=0.05)
+    for got, want in zip(analytic, numeric_gradients(net, x, y, l2=0.05)):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-7)
+
+
+def test_softmax_is_stable_and_normalised() -> None:
+    z = np.array([[1000.0, 1000.0, -1000.0], [0.0, 0.0, 0.0]])
+    p = functions.softmax(z)
+    np.testing.assert_allclose(p, [[0.5, 0.5, 0.0], [1 / 3, 1 / 3, 1 / 3]])
+
+
+def test_forward_shapes_and_probabilities() -> None:
+    net = mlp.MLP([784, 100, 10, 10])
+    out = net.predict_proba(np.random.default_rng(0).random((5, 28, 28), dtype=np.float32))
+    assert out.shape == (5, 10) and out.dtype == np.float32
+    np.testing.assert_allclose(out.sum(axis=1), 1.0, rtol=1e-5)
+    assert net.predict_proba(np.zeros((28, 28), np.float32)).shape == (1, 10)
+
+
+def test_as_batch_rejects_wrong_shapes() -> None:
+    with pytest.raises(ValueError, match="28, 28"):
+        as_batch(np.zeros((3, 27, 28)))
+
+
+def test_save_load_round_trip(tmp_path) -> None:
+    net = mlp.MLP([784, 30, 10], functions.Tanh(), name="B9", seed=3)
+    net.save(tmp_path / "n.npz", trained_on="nothing", test_accuracy=0.5)
+    loaded = mlp.load(tmp_path / "n.npz", expected_sizes=[784, 30, 10])
+    x = np.random.default_rng(0).random((4, 28, 28), dtype=np.float32)
+    np.testing.assert_array_equal(loaded.predict_proba(x), net.predict_proba(x))
+    assert loaded.meta["trained_on"] == "nothing" and loaded.activation.name == "tanh"
+    assert list(tmp_path.iterdir()) == [tmp_path / "n.npz"]  # no temp files left behind
+
+
+def test_load_rejects_other_architecture(tmp_path) -> None:
+    mlp.MLP([784, 30, 10]).save(tmp_path / "n.npz")
+    with pytest.raises(store.WeightsError, match=r"layers \[784, 30, 10\]"):
+        mlp.load(tmp_path / "n.npz", expected_sizes=[784, 100, 10, 10])
+
+
+@pytest.mark.parametrize("content", [b"", b"not a zip", b"PK\x03\x04" + b"\0" * 40])
+def test_load_rejects_garbage(tmp_path, content: bytes) -> None:
+    (tmp_path / "bad.npz").write_bytes(content)
+    with pytest.raises(store.WeightsError, match="bad.npz"):
+        mlp.load(tmp_path / "bad.npz")
+
+
+def test_load_rejects_truncated_file(tmp_path) -> None:
+    mlp.MLP([784, 30, 10]).save(tmp_path / "n.npz")
+    data = (tmp_path / "n.npz").read_bytes()
+    (tmp_path / "n.npz").write_bytes(data[: len(data) // 2])
+    with pytest.raises(store.WeightsError):
+        mlp.load(tmp_path / "n.npz")
+
+
+def test_load_rejects_pickles_and_foreign_npz(tmp_path) -> None:
+    np.savez(tmp_path / "obj.npz", W0=np.array([{"a": 1}], dtype=object))
+    with pytest.raises(store.WeightsError):
+        mlp.load(tmp_path / "obj.npz")
+    np.savez(tmp_path / "plain.npz", W0=np.zeros((784, 10)))
+    with pytest.raises(store.WeightsError, match="not a digitpad weights file|no metadata"):
+        mlp.load(tmp_path / "plain.npz")
+
+
+def test_load_rejects_other_format_version_and_nan(tmp_path) -> None:
+    net = mlp.MLP([784, 10])
+    store.save(tmp_path / "v2.npz", {"W0": net.weights[0], "b0": net.biases[0]},
+               {"kind": "mlp", "sizes": [784, 10], "activation": "relu", "cost": "cross_entropy"})
+    arrays, meta = store.load(tmp_path / "v2.npz")
+    assert meta["version"] == store.VERSION
+    net.weights[0][0, 0] = np.nan
+    net.save(tmp_path / "nan.npz")
+    with pytest.raises(store.WeightsError, match="finite"):
+        mlp.load(tmp_path / "nan.npz")
+
+
+@pytest.mark.parametrize("optimizer", [SGD, Adam])
+def test_optimizers_minimise_a_quadratic(optimizer: type) -> None:
+    w = np.array([3.0, -2.0])
+    opt = optimizer([w])
+    for _ in range(500):
+        opt.step([2 * w], lr=0.05)
+    assert np.abs(w).max() < 1e-2
+
+
+def test_cosine_schedule_warms_up_then_decays() -> None:
+    rates = [cosine_lr(1.0, s, total=100, warmup=10) for s in range(100)]
+    assert rates[0] == pytest.approx(0.1) and rates[9] == pytest.approx(1.0)
+    assert rates[99] < 0.05 and all(a >= b for a, b in zip(rates[10:], rates[11:]))

@@ -1,0 +1,101 @@
+"""Training: augmentation, batching, a short run that learns, cancelling saves nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from digitpad.train import Callbacks, TrainConfig, run
+from digitpad.train.augment import PRESETS, Strength, augment, bilinear, change_thickness
+from digitpad.train.batches import augmented_batches
+
+
+def test_identity_strength_leaves_images_unchanged() -> None:
+    x = np.random.default_rng(0).random((5, 28, 28), dtype=np.float32)
+    same = augment(x, np.random.default_rng(1), Strength(0, 0, 0, 0, 0, 0, 0))
+    np.testing.assert_allclose(same, x, atol=1e-6)
+
+
+def test_bilinear_shifts_by_whole_pixels() -> None:
+    x = np.zeros((1, 28, 28), np.float32)
+    x[0, 10, 12] = 1.0
+    grid_y, grid_x = np.mgrid[0:28, 0:28].astype(np.float32)
+    moved = bilinear(x, grid_x[None] - 3, grid_y[None] + 2)  # read 3 left, 2 below
+    assert moved[0, 8, 15] == pytest.approx(1.0) and moved.sum() == pytest.approx(1.0)
+
+
+def test_thickness_grows_and_shrinks_ink() -> None:
+    x = np.zeros((2, 28, 28), np.float32)
+    x[:, 8:20, 12:16] = 1.0
+    out = change_thickness(x, np.array([1.0, -1.0]))
+    assert out[0].sum() > x[0].sum() > out[1].sum()
+
+
+def test_strong_augmentation_keeps_range_and_mostly_the_ink() -> None:
+    x = np.zeros((64, 28, 28), np.float32)
+    x[:, 6:22, 12:16] = 1.0
+    out = augment(x, np.random.default_rng(0), PRESETS["strong"])
+    assert out.shape == x.shape and out.dtype == np.float32
+    assert out.min() >= 0 and out.max() <= 1
+    ratio = out.sum(axis=(1, 2)) / x.sum(axis=(1, 2))
+    assert 0.5 < ratio.min() and ratio.max() < 2.0
+    assert not np.allclose(out[0], out[1])  # each image gets its own distortion
+
+
+def test_batches_visit_every_example_once_per_epoch() -> None:
+    x = np.arange(10_000, dtype=np.float32)[:, None, None] * np.ones((1, 28, 28), np.float32)
+    y = np.arange(10_000)
+    seen = np.concatenate([yb for _, yb in augmented_batches(x, y, 128, np.random.default_rng(0), None)])
+    assert sorted(seen) == list(range(10_000)) and not np.array_equal(seen, y)
+    for xb, yb in augmented_batches(x, y, 100, np.random.default_rng(0), None):
+        np.testing.assert_array_equal(xb[:, 0, 0], yb)
+
+
+class Recorder(Callbacks):
+    def __init__(self, cancel_after: int | None = None) -> None:
+        self.batches: list[float] = []
+        self.epochs: list[float] = []
+        self.cancel_after = cancel_after
+
+    def on_batch(self, progress) -> None:
+        self.batches.append(progress.fraction)
+
+    def on_epoch(self, result) -> None:
+        self.epochs.append(result.val_accuracy)
+
+    def cancelled(self) -> bool:
+        return self.cancel_after is not None and len(self.batches) >= self.cancel_after
+
+
+def test_short_training_run_learns_and_saves(mnist_available: Path, tmp_path: Path) -> None:
+    config = TrainConfig(net="B3", epochs=2, limit=4000, test_limit=1000, augment="light", val_size=500)
+    recorder = Recorder()
+    result = run(config, recorder, tmp_path / "B3.npz")
+    assert result.test_accuracy is not None and result.test_accuracy > 0.8
+    assert len(recorder.epochs) == 2 and recorder.batches[-1] == pytest.approx(1.0)
+    from digitpad.nets import mlp
+
+    saved = mlp.load(tmp_path / "B3.npz", expected_sizes=[784, 250, 10])
+    assert saved.meta["test_accuracy"] == result.test_accuracy
+    assert "MNIST" in saved.meta["trained_on"]
+
+
+def test_training_is_reproducible(mnist_available: Path) -> None:
+    config = TrainConfig(net="B3", epochs=1, limit=1500, test_limit=300, val_size=300)
+    first, second = run(config), run(config)
+    assert first.test_accuracy == second.test_accuracy
+    assert first.history[0].train_loss == second.history[0].train_loss
+
+
+def test_cancelled_run_writes_nothing(mnist_available: Path, tmp_path: Path) -> None:
+    out = tmp_path / "B2.npz"
+    result = run(TrainConfig(net="B2", epochs=3, limit=3000, val_size=300), Recorder(cancel_after=2), out)
+    assert result.cancelled and result.test_accuracy is None
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unknown_augmentation_is_refused(mnist_available: Path) -> None:
+    with pytest.raises(ValueError, match="augmentation"):
+        run(TrainConfig(net="B1", augment="wild", limit=100))
