@@ -53,6 +53,9 @@ def add_evaluate_parser(commands: Any) -> None:
     evaluate.add_argument("nets", nargs="*", default=["B1", "B2", "B3", "B4", "K1", "vote"],
                           metavar="NET", help="B1..B4, K1, vote (default: all)")
     evaluate.add_argument("--data", choices=("mnist", "emnist"), default="mnist")
+    evaluate.add_argument("--drawn", type=Path, metavar="FILE.npz",
+                          help="evaluate on pen-drawn digits (UNIPEN strokes) drawn as in the app")
+    evaluate.add_argument("--seed", type=int, default=0, help="placement of the drawn digits")
     evaluate.add_argument("--confusion", action="store_true", help="print confusion matrices")
     evaluate.add_argument("--min-accuracy", type=float, help="exit 1 if any net is below (0-1)")
     evaluate.set_defaults(handler=cmd_evaluate)
@@ -141,29 +144,50 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from digitpad import datasets
+    from digitpad.datasets import DatasetError
     from digitpad.evaluate import evaluate, format_confusion, format_table
     from digitpad.nets import VOTE, WeightsError, registry
-    from digitpad.train.data import to_float
 
     try:
-        data = datasets.load(args.data)
+        x, y, title = _evaluation_set(args)
         names = [n.upper() for n in args.nets if n.lower() != VOTE]
         nets = {n: registry.load(n) for n in (names or list(registry.SPECS))}
-    except (datasets.DatasetError, WeightsError, ValueError) as exc:
+    except (DatasetError, WeightsError, ValueError) as exc:
         print(f"digitpad: {exc}", file=sys.stderr)
         return 2
-    reports = evaluate(nets, to_float(data.test_images), data.test_labels.astype("int64"))
+    reports = evaluate(nets, x, y)
     if VOTE not in [n.lower() for n in args.nets]:
         reports.pop(VOTE, None)
-    title = f"accuracy on the {args.data.upper()} test set ({len(data.test_labels)} images)"
     print(format_table(reports, title))
-    if args.confusion:
-        for report in reports.values():
+    for name, report in reports.items():
+        if args.confusion:
             print("\n" + format_confusion(report))
+        elif args.drawn:
+            worst = ", ".join(f"{t}->{p} x{n}" for t, p, n in report.worst_confusions())
+            print(f"worst confusions of {name}: {worst or 'none'}")
     if args.min_accuracy is not None:
         short = [n for n, r in reports.items() if r.accuracy < args.min_accuracy]
         if short:
             print(f"digitpad: below {args.min_accuracy * 100:.2f}%: {', '.join(short)}", file=sys.stderr)
             return 1
     return 0
+
+
+def _evaluation_set(args: argparse.Namespace) -> tuple[Any, Any, str]:
+    """Images (N, 28, 28), labels (N,) and a title, from a test set or pen-drawn digits."""
+    import numpy as np
+
+    if args.drawn:
+        from digitpad import drawn
+
+        pen = drawn.load(args.drawn)
+        x = drawn.render(pen, list(range(len(pen))), seed=args.seed)
+        writers = len(set(pen.writers.tolist()))
+        return x, pen.labels.astype(np.int64), (f"accuracy on {len(pen)} pen-drawn digits by {writers} "
+                                                f"writers ({args.drawn.name}, drawn as in the app)")
+    from digitpad import datasets
+    from digitpad.train.data import to_float
+
+    data = datasets.load(args.data)
+    title = f"accuracy on the {args.data.upper()} test set ({len(data.test_labels)} images)"
+    return to_float(data.test_images), data.test_labels.astype(np.int64), title

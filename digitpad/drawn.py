@@ -1,0 +1,89 @@
+"""Pen-drawn digits (UNIPEN strokes) drawn on the app's canvas the way a person would.
+
+The dev file holds on-line handwriting: per digit, strokes of (x, y) points in
+millimetres (y down). :func:`place` scales and moves a digit onto the 280x280 canvas
+(height a random 40-80% of the canvas, at a random position), then the app's own
+:func:`digitpad.preprocess.rasterize` and :func:`~digitpad.preprocess.to_mnist` make
+the 28x28 image, exactly as when a person draws in the app.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import zipfile
+from dataclasses import dataclass
+
+import numpy as np
+
+from digitpad import preprocess
+from digitpad.datasets.idx import DatasetError
+
+log = logging.getLogger(__name__)
+
+KEYS = ("points", "stroke_offsets", "sample_offsets", "labels", "writers")
+
+
+@dataclass(frozen=True)
+class PenDigits:
+    """Strokes of N digits: sample i is strokes ``sample_offsets[i]..[i+1]-1``, stroke j is
+    ``points[stroke_offsets[j]:stroke_offsets[j+1]]``."""
+
+    points: np.ndarray  # float32 (M, 2)
+    stroke_offsets: np.ndarray  # int64 (S+1,)
+    sample_offsets: np.ndarray  # int64 (N+1,)
+    labels: np.ndarray  # uint8 (N,)
+    writers: np.ndarray  # str (N,)
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def strokes(self, i: int) -> list[np.ndarray]:
+        so, go = self.stroke_offsets, self.sample_offsets
+        return [self.points[so[j]:so[j + 1]] for j in range(go[i], go[i + 1])]
+
+    def subset(self, mask: np.ndarray) -> list[int]:
+        return [int(i) for i in np.flatnonzero(mask)]
+
+
+def load(path: str | os.PathLike[str]) -> PenDigits:
+    """Read the UNIPEN digits file (no pickle), checking its arrays fit together."""
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            missing = [k for k in KEYS if k not in z.files]
+            if missing:
+                raise DatasetError(f"{path}: not a pen-digits file (missing {', '.join(missing)})")
+            data = PenDigits(*(z[k] for k in KEYS))
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
+        if isinstance(exc, DatasetError):
+            raise
+        raise DatasetError(f"{path}: cannot read pen digits ({exc})") from exc
+    n, strokes = len(data.labels), len(data.stroke_offsets) - 1
+    if (len(data.sample_offsets) != n + 1 or data.sample_offsets[-1] != strokes
+            or data.stroke_offsets[-1] != len(data.points) or len(data.writers) != n):
+        raise DatasetError(f"{path}: offsets do not match the points, strokes and labels")
+    return data
+
+
+def place(strokes: list[np.ndarray], rng: np.random.Generator, size: int = preprocess.CANVAS_SIZE,
+          height: tuple[float, float] = (0.4, 0.8)) -> list[np.ndarray]:
+    """Strokes moved onto a ``size`` canvas as a person would draw them: the digit's height
+    a random share of the canvas in ``height``, aspect kept, at a random position inside."""
+    points = np.concatenate(strokes)
+    low, high = points.min(axis=0), points.max(axis=0)
+    extent = np.maximum(high - low, 1e-6)
+    margin = preprocess.pen_width(size) / 2 + 1
+    target = rng.uniform(*height) * size
+    scale = min(target / extent[1], (size - 2 * margin) / extent[0])
+    room = np.maximum(size - 2 * margin - extent * scale, 0)
+    offset = margin + rng.uniform(0, 1, 2) * room
+    return [(s - low) * scale + offset for s in strokes]
+
+
+def render(data: PenDigits, indices: list[int], seed: int = 0) -> np.ndarray:
+    """float32 (len(indices), 28, 28): each digit placed, rasterized and preprocessed."""
+    rng = np.random.default_rng(seed)
+    out = np.zeros((len(indices), 28, 28), np.float32)
+    for k, i in enumerate(indices):
+        out[k] = preprocess.to_mnist(preprocess.rasterize(place(data.strokes(i), rng)))
+    return out
