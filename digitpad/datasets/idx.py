@@ -13,6 +13,7 @@ from __future__ import annotations
 import gzip
 import io
 import logging
+import math
 import os
 import struct
 import zlib
@@ -50,9 +51,11 @@ def read_idx(source: str | os.PathLike[str] | BinaryIO, name: str | None = None)
     ``source`` is a path or a binary file object; ``name`` is used in error messages
     (defaults to the path).
     """
-    label = name or str(getattr(source, "name", source))
+    is_path = isinstance(source, (str, os.PathLike))
+    # a Path's .name is only its last part; the message should say which folder too
+    label = name or (os.fspath(source) if is_path else str(getattr(source, "name", source)))
     try:
-        if isinstance(source, (str, os.PathLike)):
+        if is_path:
             with open(source, "rb") as raw:
                 return _read_stream(raw, label)
         return _read_stream(source, label)
@@ -67,7 +70,7 @@ def _read_stream(raw: BinaryIO, label: str) -> np.ndarray:
     raw.seek(-len(start), io.SEEK_CUR)
     stream: BinaryIO = gzip.GzipFile(fileobj=raw, mode="rb") if start == GZIP_MAGIC else raw  # type: ignore[assignment]
     dtype, shape = _read_header(stream, label)
-    expected = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    expected = math.prod(shape) * dtype.itemsize
     payload = _read_exact(stream, expected, label)
     if stream.read(1):
         raise DatasetError(f"{label}: more data than the header's shape {shape} holds")
@@ -88,7 +91,9 @@ def _read_header(stream: BinaryIO, label: str) -> tuple[np.dtype[np.generic], tu
     if any(d < 0 for d in shape):
         raise DatasetError(f"{label}: negative dimension in header {shape}")
     dtype = IDX_TYPES[type_code]
-    if int(np.prod(shape, dtype=np.int64)) * dtype.itemsize > MAX_PAYLOAD_BYTES:
+    # Python integers: numpy's int64 product wraps around for four large dimensions
+    # (65536**4 == 0), which let a crafted header through as an empty array.
+    if math.prod(shape) * dtype.itemsize > MAX_PAYLOAD_BYTES:
         raise DatasetError(f"{label}: header claims an implausibly large array {shape}")
     return dtype, tuple(shape)
 
