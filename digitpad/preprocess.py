@@ -116,10 +116,11 @@ def to_mnist(image: Image.Image | np.ndarray) -> np.ndarray:
     Raises :class:`EmptyDrawing` when no pixel reaches :data:`INK_THRESHOLD`.
     """
     ink = _as_ink(image)
-    rows = np.flatnonzero((ink >= INK_THRESHOLD).any(axis=1))
+    marked = ink >= INK_THRESHOLD
+    rows = np.flatnonzero(marked.any(axis=1))
     if rows.size == 0:
         raise EmptyDrawing("no ink found: draw a digit first")
-    cols = np.flatnonzero((ink >= INK_THRESHOLD).any(axis=0))
+    cols = np.flatnonzero(marked.any(axis=0))
     top, bottom, left, right = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
     crop = ink[top:bottom, left:right]
     scale = BOX / max(crop.shape)  # output pixels per input pixel
@@ -137,15 +138,28 @@ def _resample(ink: np.ndarray, x0: float, y0: float, span: float) -> np.ndarray:
     """Anti-aliased resampling of the square window (x0, y0, span) of ``ink`` to 28x28.
 
     Pillow's resize filters scale their support with the reduction, so BILINEAR is an
-    area-weighted (triangle) filter when shrinking: smooth, and with no ringing.
+    area-weighted (triangle) filter when shrinking: smooth, and with no ringing. Only
+    the window is handed to Pillow (zero-padded where it leaves the image), not the
+    whole canvas: the same pixels, without converting a large image it mostly ignores.
     """
     left, top = int(np.floor(x0)), int(np.floor(y0))
     right, bottom = int(np.ceil(x0 + span)) + 1, int(np.ceil(y0 + span)) + 1
-    # crop() pads with zeros where the window leaves the image
-    window = Image.fromarray(ink, mode="F").crop((left, top, right, bottom))
+    window = Image.fromarray(_padded_window(ink, left, top, right, bottom))
     box = (x0 - left, y0 - top, x0 - left + span, y0 - top + span)
     out = window.resize((OUT, OUT), Image.Resampling.BILINEAR, box=box)
     return np.clip(np.asarray(out, dtype=np.float32), 0.0, 1.0)
+
+
+def _padded_window(ink: np.ndarray, left: int, top: int, right: int, bottom: int) -> np.ndarray:
+    """``ink[top:bottom, left:right]`` as a new float32 array, zeros outside ``ink``."""
+    window = np.zeros((bottom - top, right - left), dtype=np.float32)
+    height, width = ink.shape
+    y_start, y_end = max(top, 0), min(bottom, height)
+    x_start, x_end = max(left, 0), min(right, width)
+    if y_start < y_end and x_start < x_end:
+        window[y_start - top:y_end - top, x_start - left:x_end - left] = ink[y_start:y_end,
+                                                                                x_start:x_end]
+    return window
 
 
 def _as_ink(image: Image.Image | np.ndarray) -> np.ndarray:
@@ -165,10 +179,13 @@ def _as_ink(image: Image.Image | np.ndarray) -> np.ndarray:
     if array.dtype == np.uint8:
         return array.astype(np.float32) / 255.0
     if np.issubdtype(array.dtype, np.integer):
-        top = 65535.0 if array.dtype in (np.uint16, np.dtype(">u2"), np.int32) and array.max() > 255 else 255.0
+        sixteen_bit = array.dtype in (np.uint16, np.dtype(">u2"), np.int32)
+        top = 65535.0 if sixteen_bit and array.max() > 255 else 255.0
         return np.clip(array.astype(np.float32) / top, 0.0, 1.0)
     if np.issubdtype(array.dtype, np.floating):
-        return np.clip(np.nan_to_num(array.astype(np.float32), nan=0.0, posinf=1.0, neginf=0.0), 0.0, 1.0)
+        # clip before the cast: a float64 beyond float32's range would warn of overflow
+        finite = np.nan_to_num(array, nan=0.0, posinf=1.0, neginf=0.0)
+        return np.clip(finite, 0.0, 1.0).astype(np.float32)
     raise ValueError(f"unsupported image array dtype {array.dtype}")
 
 
