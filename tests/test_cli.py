@@ -1,0 +1,105 @@
+"""The digitpad command as a user runs it: predict, info, train (with its jsonl protocol), evaluate."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from digitpad import preprocess
+from digitpad.cli import main
+
+
+def write_drawing(path: Path, strokes: list[list[tuple[float, float]]]) -> Path:
+    """A dark digit on white paper, as a scan of it would look."""
+    ink = np.asarray(preprocess.rasterize(strokes))
+    Image.fromarray(255 - ink).save(path)
+    return path
+
+
+def vertical_one(tmp_path: Path) -> Path:
+    return write_drawing(tmp_path / "one.png", [[(140, 50), (140, 230)]])
+
+
+def test_predict_prints_path_digit_and_probability(tmp_path: Path, capsys) -> None:
+    path = vertical_one(tmp_path)
+    assert main(["predict", str(path), "--net", "B1"]) == 0
+    line = capsys.readouterr().out.strip()
+    assert line.startswith(f"{path}: 1 (") and line.endswith("%)")
+
+
+def test_predict_json_has_ten_probabilities(tmp_path: Path, capsys) -> None:
+    assert main(["predict", str(vertical_one(tmp_path)), "--net", "B2", "--json"]) == 0
+    [result] = json.loads(capsys.readouterr().out)
+    assert result["digit"] == 1 and len(result["probabilities"]) == 10
+    assert sum(result["probabilities"]) == pytest.approx(1.0, abs=1e-4)
+
+
+def test_predict_reports_unreadable_files_and_goes_on(tmp_path: Path, capsys) -> None:
+    bad = tmp_path / "notes.png"
+    bad.write_text("not an image")
+    blank = tmp_path / "blank.png"
+    Image.new("L", (100, 100), 255).save(blank)
+    good = vertical_one(tmp_path)
+    assert main(["predict", str(bad), str(blank), str(good), "--net", "B1"]) == 1
+    out, err = capsys.readouterr()
+    assert out.strip().startswith(f"{good}: 1")
+    assert f"{bad}: error:" in err and f"{blank}: error: no digit found" in err
+
+
+def test_predict_unknown_net_fails_clearly(tmp_path: Path, capsys) -> None:
+    assert main(["predict", str(vertical_one(tmp_path)), "--net", "B7"]) == 2
+    assert "unknown network 'B7'" in capsys.readouterr().err
+
+
+def test_info_lists_nets_and_folders(capsys) -> None:
+    assert main(["info"]) == 0
+    out = capsys.readouterr().out
+    assert "B1: 784-100-10-10" in out and "trained on MNIST" in out
+    assert f"user folder:   {os.environ['DIGITPAD_HOME']}" in out
+
+
+def test_evaluate_gate_fails_below_min_accuracy(mnist_available: Path, capsys) -> None:
+    assert main(["evaluate", "B1", "--min-accuracy", "0.97"]) == 0
+    assert main(["evaluate", "B1", "--min-accuracy", "0.9999"]) == 1
+    assert "B1" in capsys.readouterr().out
+
+
+def run_cli(*args: str, **kwargs) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "digitpad", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, **kwargs)
+
+
+def test_train_jsonl_protocol_ends_in_done(mnist_available: Path, tmp_path: Path) -> None:
+    out = tmp_path / "B3.npz"
+    proc = run_cli("train", "B3", "--epochs", "1", "--limit", "1500", "--test-limit", "300",
+                   "--out", str(out), "--progress", "jsonl")
+    stdout, stderr = proc.communicate(timeout=120)
+    events = [json.loads(line) for line in stdout.splitlines()]
+    assert proc.returncode == 0, stderr
+    assert {"batch", "epoch"} <= {e["event"] for e in events}
+    assert events[-1]["event"] == "done" and events[-1]["out"] == str(out) and out.exists()
+    assert 0.5 < events[-1]["test_accuracy"] <= 1.0
+
+
+def test_train_cancelled_by_sigterm_writes_nothing(mnist_available: Path, tmp_path: Path) -> None:
+    out = tmp_path / "B4.npz"
+    proc = run_cli("train", "B4", "--epochs", "50", "--out", str(out), "--progress", "jsonl")
+    assert proc.stdout is not None
+    first = json.loads(proc.stdout.readline())  # training has started
+    assert first["event"] == "batch"
+    sent = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    rest = proc.stdout.read()
+    assert proc.wait(timeout=30) == 130
+    assert time.monotonic() - sent < 5
+    assert json.loads(rest.splitlines()[-1]) == {"event": "cancelled"}
+    assert list(tmp_path.iterdir()) == []
