@@ -36,7 +36,8 @@ def numpy_epoch(sizes: list[int], x: np.ndarray, y: np.ndarray, batch: int, augm
     return time.perf_counter() - start
 
 
-def per_example_epoch(sizes: list[int], x: np.ndarray, y: np.ndarray, batch: int, sample: int = 2000) -> float:
+def per_example_epoch(sizes: list[int], x: np.ndarray, y: np.ndarray, batch: int,
+                      sample: int = 2000) -> float:
     """Nielsen's design: backprop one example (a column vector) at a time, sum the
     gradients of a mini-batch in Python, then step."""
     net = MLP(sizes, dtype=np.float64)
