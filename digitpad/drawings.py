@@ -1,0 +1,192 @@
+"""The user's own labelled drawings, kept in SQLite in the user folder.
+
+Each row holds what is needed to learn from it and to judge the nets on it: the
+strokes (JSON), the 28x28 image the nets saw (784 bytes), the true label, each net's
+probabilities at the time, and when. WAL mode lets two app windows write at once;
+``PRAGMA user_version`` is the schema version, and :data:`MIGRATIONS` bring an older
+file up to date. A damaged file is moved aside (with a timestamp) and a fresh one
+started, so the app keeps working; :attr:`DrawingStore.notice` says what happened.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import logging
+import os
+import sqlite3
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from digitpad import dirs
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS = [
+    """CREATE TABLE drawings (
+        id INTEGER PRIMARY KEY,
+        created TEXT NOT NULL,
+        label INTEGER NOT NULL CHECK (label BETWEEN 0 AND 9),
+        strokes TEXT NOT NULL,
+        image BLOB NOT NULL CHECK (length(image) = 784),
+        predictions TEXT NOT NULL
+    )""",
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class DrawingsError(RuntimeError):
+    """The drawings database cannot be read or written (locked, disk full, read-only)."""
+
+
+@dataclass(frozen=True)
+class Drawing:
+    id: int
+    created: str
+    label: int
+    strokes: list[list[list[float]]]
+    image: np.ndarray  # float32 (28, 28) in [0, 1]
+    predictions: dict[str, list[float]]  # net name -> 10 probabilities
+
+    def predicted(self, net: str) -> int | None:
+        probs = self.predictions.get(net)
+        return int(np.argmax(probs)) if probs else None
+
+
+def default_path() -> Path:
+    return dirs.user_dir() / "drawings.db"
+
+
+class DrawingStore:
+    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+        self.path = Path(path) if path else default_path()
+        self.notice: str | None = None
+        try:
+            self.db = self._open()
+        except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+                raise DrawingsError(f"{self.path} is locked by another program") from exc
+            self.db = self._start_afresh(exc)
+
+    def _open(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, timeout=5.0, isolation_level=None, check_same_thread=False)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            if db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                raise sqlite3.DatabaseError("integrity check failed")
+            self._migrate(db)
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _migrate(self, db: sqlite3.Connection) -> None:
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise DrawingsError(f"{self.path} was written by a newer digitpad (schema {version})")
+        for number in range(version, SCHEMA_VERSION):
+            with db:
+                db.execute("BEGIN IMMEDIATE")
+                if db.execute("PRAGMA user_version").fetchone()[0] == number:  # not done by another window
+                    db.execute(MIGRATIONS[number])
+                    db.execute(f"PRAGMA user_version = {number + 1}")
+
+    def _start_afresh(self, error: Exception) -> sqlite3.Connection:
+        stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+        aside = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
+        for suffix in ("", "-wal", "-shm"):
+            source = Path(str(self.path) + suffix)
+            if source.exists():
+                source.replace(Path(str(aside) + suffix))
+        self.notice = (f"Your drawings file was damaged ({error}); it was moved to {aside.name} "
+                       "and a new one started.")
+        log.warning(self.notice)
+        return self._open()
+
+    def _write(self, sql: str, args: Sequence[object]) -> int:
+        try:
+            with self.db:
+                return int(self.db.execute(sql, args).lastrowid or 0)
+        except sqlite3.Error as exc:
+            raise DrawingsError(f"could not save to {self.path}: {exc}") from exc
+
+    def add(self, strokes: Sequence[Sequence[Sequence[float]]], image: np.ndarray, label: int,
+            predictions: Mapping[str, Sequence[float]]) -> int:
+        """Store one drawing; returns its id."""
+        _check_label(label)
+        pixels = np.clip(np.round(np.asarray(image, np.float32).reshape(28, 28) * 255), 0, 255)
+        created = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+        stroke_json = json.dumps([[[round(float(v), 2) for v in p] for p in s] for s in strokes])
+        preds = json.dumps({k: [round(float(v), 6) for v in p] for k, p in predictions.items()})
+        return self._write("INSERT INTO drawings (created, label, strokes, image, predictions) "
+                           "VALUES (?, ?, ?, ?, ?)",
+                           (created, int(label), stroke_json, pixels.astype(np.uint8).tobytes(), preds))
+
+    def relabel(self, drawing_id: int, label: int) -> None:
+        _check_label(label)
+        self._write("UPDATE drawings SET label = ? WHERE id = ?", (int(label), drawing_id))
+
+    def delete(self, drawing_id: int) -> None:
+        self._write("DELETE FROM drawings WHERE id = ?", (drawing_id,))
+
+    def all(self) -> list[Drawing]:
+        rows = self.db.execute("SELECT id, created, label, strokes, image, predictions FROM drawings "
+                               "ORDER BY id").fetchall()
+        return [Drawing(r[0], r[1], r[2], json.loads(r[3]),
+                        np.frombuffer(r[4], np.uint8).reshape(28, 28).astype(np.float32) / 255,
+                        json.loads(r[5])) for r in rows]
+
+    def __len__(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM drawings").fetchone()[0])
+
+    def net_scores(self) -> dict[str, tuple[int, int]]:
+        """Per net: (how often it was right, on how many of your drawings)."""
+        scores: dict[str, list[int]] = {}
+        for drawing in self.all():
+            for net in drawing.predictions:
+                right_total = scores.setdefault(net, [0, 0])
+                right_total[0] += drawing.predicted(net) == drawing.label
+                right_total[1] += 1
+        return {net: (r, t) for net, (r, t) in scores.items()}
+
+    def training_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """Images float32 (N, 28, 28) and labels int64 (N,), for training."""
+        drawings = self.all()
+        if not drawings:
+            return np.zeros((0, 28, 28), np.float32), np.zeros(0, np.int64)
+        return np.stack([d.image for d in drawings]), np.array([d.label for d in drawings], np.int64)
+
+    def export_idx(self, folder: str | os.PathLike[str]) -> list[Path]:
+        """Write the drawings as MNIST-style IDX files (gzip), usable as a dataset."""
+        from digitpad.datasets.idx import write_idx
+
+        x, y = self.training_arrays()
+        paths = [Path(folder) / "my-drawings-images-idx3-ubyte.gz",
+                 Path(folder) / "my-drawings-labels-idx1-ubyte.gz"]
+        write_idx(paths[0], np.round(x * 255).astype(np.uint8))
+        write_idx(paths[1], y.astype(np.uint8))
+        return paths
+
+    def export_png(self, folder: str | os.PathLike[str]) -> list[Path]:
+        """One 28x28 PNG per drawing (ink white on black, as the nets see it)."""
+        from PIL import Image
+
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        paths = []
+        for d in self.all():
+            path = Path(folder) / f"drawing-{d.id:05d}-label-{d.label}.png"
+            Image.fromarray(np.round(d.image * 255).astype(np.uint8)).save(path)
+            paths.append(path)
+        return paths
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def _check_label(label: int) -> None:
+    if not isinstance(label, (int, np.integer)) or not 0 <= int(label) <= 9:
+        raise ValueError(f"a label is a digit 0-9, not {label!r}")
