@@ -1,0 +1,260 @@
+"""The main window: the pad, the net buttons, the answer, the chart, the preview, and
+every net's answer; prediction runs live after each stroke and, throttled, while drawing."""
+
+from __future__ import annotations
+
+import logging
+import tkinter as tk
+from pathlib import Path
+from tkinter import ttk
+from typing import TYPE_CHECKING
+
+import numpy as np
+from PIL import Image
+
+from digitpad.gui import theme
+from digitpad.gui.netbar import AnswersRow, NetButtons, colour_of, label_of
+from digitpad.gui.pad import DrawingPad
+from digitpad.gui.panels import ResultPanel, StatusBar
+from digitpad.gui.predictor import Prediction, Predictor
+from digitpad.gui.preview import Preview
+from digitpad.gui.threads import run_in_thread
+from digitpad.gui.timing import LatencyTimer
+from digitpad.nets import SPECS, VOTE
+from digitpad.preprocess import EmptyDrawing, rasterize, to_mnist
+
+if TYPE_CHECKING:
+    from digitpad.gui.chart import ProbabilityChart
+    from digitpad.gui.retrain import RetrainDialog
+    from digitpad.gui.training import Command
+
+log = logging.getLogger(__name__)
+
+THROTTLE_MS = 120  # at most one prediction this often while the pen moves
+CHART_PIXELS = 268  # the chart's height: with the card's padding, the pad's height
+CHART_WIDTH = 320
+PAD = 14
+
+
+class App:
+    def __init__(self, root: tk.Tk) -> None:
+        self.root = root
+        self.scale = theme.ui_scale(root)
+        self.fonts = theme.apply(root)
+        root.title("digitpad")
+        self.predictor = Predictor()
+        self.selected = tk.StringVar(root, self._first_available())
+        self.image_input: np.ndarray | None = None  # set by File ▸ Open
+        self.prediction: Prediction | None = None
+        self.chart: ProbabilityChart | None = None
+        self.retrain_dialog: RetrainDialog | None = None
+        self.train_command: Command | None = None  # tests put a stand-in trainer here
+        self.timer = LatencyTimer(root)
+        self.menus: dict[str, tk.Menu] = {}
+        self._pending: str | None = None
+        self._layout()
+        from digitpad.gui import keys, menus
+
+        menus.build(self)
+        keys.bind(self)
+        root.protocol("WM_DELETE_WINDOW", self.quit)
+        self.refresh_nets()
+        self._show_fallback_warnings()
+
+    # --- layout ------------------------------------------------------------------------
+    def _layout(self) -> None:
+        s = self.scale
+        main = ttk.Frame(self.root, padding=(round(PAD * s), round(10 * s), round(PAD * s), 0))
+        main.pack(fill=tk.BOTH, expand=True)
+        top = ttk.Frame(main)
+        top.grid(row=0, column=0, columnspan=2, sticky=tk.EW, pady=(0, 10))
+        ttk.Label(top, text="Network", style="Heading.TLabel").pack(side=tk.LEFT, padx=(0, 10))
+        self.net_buttons = NetButtons(top, self.fonts.heading, self.select)
+        self.net_buttons.pack(side=tk.LEFT)
+        self.pad = DrawingPad(main, s, self._pad_changed)
+        self.pad.grid(row=1, column=0, sticky=tk.N)
+        self._result_card(main).grid(row=1, column=1, sticky=tk.NSEW, padx=(round(PAD * s), 0))
+        self._pad_tools(main).grid(row=2, column=0, sticky=tk.EW, pady=(8, 0))
+        self.answers = AnswersRow(main, self.fonts.heading, self.fonts.small)
+        self.answers.grid(row=3, column=0, columnspan=2, sticky=tk.EW, pady=(10, round(PAD * s)))
+        main.columnconfigure(1, weight=1)
+        self.status = StatusBar(self.root)
+        self.status.pack(side=tk.BOTTOM, fill=tk.X, before=main)
+
+    def _result_card(self, master: tk.Misc) -> ttk.Frame:
+        card = ttk.Frame(master, style="Card.TFrame", padding=round(10 * self.scale))
+        left = ttk.Frame(card, style="Card.TFrame", padding=(4, 0, 10, 0))
+        left.configure(borderwidth=0)
+        left.pack(side=tk.LEFT, fill=tk.Y)
+        self.result = ResultPanel(left)
+        self.result.pack(side=tk.TOP)
+        ttk.Label(left, text="what the net sees", style="CardMuted.TLabel").pack(pady=(8, 3))
+        self.preview = Preview(left, self.scale)
+        self.preview.pack(side=tk.TOP)
+        pixels = round(CHART_PIXELS * self.scale)
+        self.chart_holder = tk.Frame(card, width=round(CHART_WIDTH * self.scale), height=pixels,
+                                     background=theme.SURFACE)
+        self.chart_holder.pack(side=tk.LEFT, padx=(4, 0))
+        self.chart_holder.pack_propagate(False)
+        return card
+
+    def _pad_tools(self, master: tk.Misc) -> ttk.Frame:
+        from digitpad.gui.keys import accelerator
+        from digitpad.gui.tooltip import Tooltip
+
+        tools = ttk.Frame(master)
+        undo = ttk.Button(tools, text="Undo", command=self.undo, takefocus=False)
+        clear = ttk.Button(tools, text="Clear", command=self.clear, takefocus=False)
+        undo.pack(side=tk.LEFT, fill=tk.X, expand=True)
+        clear.pack(side=tk.LEFT, fill=tk.X, expand=True, padx=(6, 0))
+        Tooltip(undo, f"Undo the last stroke ({accelerator(self.root, 'z')})")
+        Tooltip(clear, "Clear the pad (Esc or Delete)")
+        return tools
+
+    # --- the chart, built once matplotlib is imported --------------------------------------
+    def load_chart_in_background(self) -> None:
+        """Import matplotlib off the Tk thread (it takes ~0.5 s), then build the chart."""
+        def work() -> None:
+            import matplotlib.backends.backend_tkagg  # noqa: F401
+            import matplotlib.figure  # noqa: F401
+
+        def done(_result: object) -> None:
+            self.ensure_chart()
+
+        run_in_thread(self.root, work, done)
+
+    def ensure_chart(self) -> ProbabilityChart:
+        if self.chart is None:
+            from digitpad.gui.chart import ProbabilityChart
+
+            self.chart = ProbabilityChart(self.chart_holder, round(CHART_WIDTH * self.scale),
+                                          round(CHART_PIXELS * self.scale), self.scale)
+            self.chart.widget.pack(fill=tk.BOTH, expand=True)
+            self._show_chart()
+        return self.chart
+
+    def _show_chart(self) -> None:
+        if self.chart is not None:
+            probs = self.prediction.probs if self.prediction is not None else None
+            self.chart.show(probs, label_of(self.selected.get()))
+
+    # --- prediction --------------------------------------------------------------------
+    def _pad_changed(self, finished: bool) -> None:
+        if not self.pad.is_empty or finished:
+            self.image_input = None
+        if finished:
+            self._cancel_pending()
+            self.timer.start()
+            self.predict()
+        elif self._pending is None:
+            self._pending = self.root.after(THROTTLE_MS, self._throttled)
+
+    def _throttled(self) -> None:
+        self._pending = None
+        self.predict()
+
+    def _cancel_pending(self) -> None:
+        if self._pending is not None:
+            self.root.after_cancel(self._pending)
+            self._pending = None
+
+    def current_image(self) -> np.ndarray | None:
+        """The 28x28 image the nets read now: the opened picture or the strokes."""
+        if self.image_input is not None:
+            return self.image_input
+        if self.pad.is_empty:
+            return None
+        try:
+            return to_mnist(rasterize(self.pad.strokes))
+        except EmptyDrawing:
+            return None
+
+    def predict(self) -> None:
+        """Run the selected net (or the vote) on what is drawn and show everything."""
+        image = self.current_image()
+        name = self.selected.get()
+        self.prediction = self.predictor.predict(image, name) if image is not None else None
+        self.preview.show(image)
+        self.result.show(self.prediction, label_of(name), colour_of(name),
+                         unavailable=not self.predictor.available(name))
+        self.answers.show(self.prediction, set(self.predictor.missing))
+        self._show_chart()
+        self.timer.finish()
+
+    # --- commands ----------------------------------------------------------------------
+    def select(self, name: str) -> None:
+        if not self.predictor.available(name):
+            self.root.bell()
+            self.status.say(self.predictor.describe(name), "warning")
+            return
+        self.selected.set(name)
+        self.net_buttons.select(name)
+        self.status.set_net(self.predictor.describe(name))
+        log.debug("selected %s", name)
+        self.predict()
+
+    def undo(self) -> None:
+        if not self.pad.undo():
+            self.root.bell()
+
+    def clear(self) -> None:
+        self.image_input = None
+        self.pad.clear()
+
+    def show_input_image(self, image: np.ndarray, picture: Image.Image, caption: str) -> None:
+        self.pad.show_image(picture, caption)
+        self.image_input = image
+        self.predict()
+
+    def refresh_nets(self) -> None:
+        """After the nets' weights changed: buttons, menu and the answer follow."""
+        names = (*SPECS, VOTE)
+        self.net_buttons.update_nets({n: self.predictor.describe(n) for n in names},
+                                     {n: self.predictor.available(n) for n in names})
+        from digitpad.gui import menus
+
+        menus.refresh(self)
+        name = self.selected.get()
+        self.select(name if self.predictor.available(name) else self._first_available())
+
+    def reload_nets(self) -> None:
+        self.predictor.reload()
+        self.refresh_nets()
+
+    def _first_available(self) -> str:
+        return next((n for n in SPECS if self.predictor.available(n)), VOTE)
+
+    def _show_fallback_warnings(self) -> None:
+        from digitpad.nets import registry
+
+        messages = list(registry.fallback_warnings)
+        registry.fallback_warnings.clear()
+        if not self.predictor.nets:
+            messages.append("No network weights found: retrain one with Train ▸ Retrain network…")
+        if messages:
+            self.status.say("; ".join(messages), "warning")
+
+    def open_retrain(self, extra: dict[str, object] | None = None) -> RetrainDialog:
+        from digitpad.gui.retrain import RetrainDialog
+
+        if self.retrain_dialog is not None and self.retrain_dialog.winfo_exists():
+            self.retrain_dialog.lift()
+            return self.retrain_dialog
+        net = self.selected.get()
+        self.retrain_dialog = RetrainDialog(
+            self.root, net if net in SPECS else "B1", self.scale, self.predictor.test_accuracy,
+            self.use_weights, command=self.train_command, extra=extra)
+        return self.retrain_dialog
+
+    def use_weights(self, net: str, path: Path) -> None:
+        from digitpad.nets import registry
+
+        registry.choose(net, path)
+        self.reload_nets()
+        self.status.say(f"{net} now uses {path.name}", "success")
+
+    def quit(self) -> None:
+        if self.retrain_dialog is not None and self.retrain_dialog.winfo_exists():
+            self.retrain_dialog.close()
+        self.root.destroy()
+

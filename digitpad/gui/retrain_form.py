@@ -1,0 +1,145 @@
+"""The choices of the retrain dialog: net, data, epochs and, under "Advanced", learning
+rate, batch size and augmentation. Data that is not on this machine is greyed out,
+with the reason."""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import tkinter as tk
+from tkinter import ttk
+
+from digitpad.datasets import sources
+from digitpad.gui.training import TrainOptions
+from digitpad.nets import SPECS
+
+log = logging.getLogger(__name__)
+
+DATA_LABELS = {"mnist": "MNIST", "emnist": "EMNIST digits"}
+AUGMENTS = ("none", "light", "strong")
+
+
+def net_unavailable_reason(name: str) -> str:
+    """Why ``name`` cannot be trained here ("" if it can), without importing TensorFlow."""
+    if SPECS[name].kind == "cnn" and importlib.util.find_spec("tensorflow") is None:
+        return "K1 is trained with TensorFlow, which is not installed (pip install digitpad[cnn])"
+    return ""
+
+
+class RetrainForm(ttk.Frame):
+    def __init__(self, master: tk.Misc, net: str) -> None:
+        super().__init__(master)
+        self.net = tk.StringVar(self, net if net in SPECS else "B1")
+        self.data = tk.StringVar(self)
+        self.epochs = tk.StringVar(self, "10")
+        self.learning_rate = tk.StringVar(self, "0.002")
+        self.batch_size = tk.StringVar(self, "128")
+        self.augment = tk.StringVar(self, "light")
+        self.data_buttons: dict[str, ttk.Radiobutton] = {}
+        self.reasons: dict[str, str] = {}
+        self.net_note = ttk.Label(self, style="Muted.TLabel")
+        self._grid_basic()
+        self.advanced = self._advanced_frame()
+        self._toggle = ttk.Button(self, text="▸ Advanced", style="Toggle.TButton",
+                                  command=self.toggle_advanced, takefocus=False)
+        self._toggle.grid(row=4, column=0, columnspan=3, sticky=tk.W, pady=(6, 0))
+        self.net.trace_add("write", lambda *_: self._net_changed())
+        self._net_changed()
+
+    def _grid_basic(self) -> None:
+        ttk.Label(self, text="Network").grid(row=0, column=0, sticky=tk.W, pady=3)
+        box = ttk.Combobox(self, textvariable=self.net, values=list(SPECS), state="readonly",
+                           width=8)
+        box.grid(row=0, column=1, sticky=tk.W)
+        self.net_note.grid(row=0, column=2, sticky=tk.W, padx=(10, 0))
+        ttk.Label(self, text="Data").grid(row=1, column=0, sticky=tk.NW, pady=3)
+        data = ttk.Frame(self)
+        data.grid(row=1, column=1, columnspan=2, sticky=tk.W)
+        for row, (name, label) in enumerate(DATA_LABELS.items()):
+            ok, reason = sources.available(name)
+            button = ttk.Radiobutton(data, text=label, value=name, variable=self.data)
+            button.grid(row=row, column=0, sticky=tk.W, pady=1)
+            if not ok:
+                button.state(["disabled"])
+                self.reasons[name] = reason
+                ttk.Label(data, text=reason, style="Muted.TLabel", wraplength=330).grid(
+                    row=row, column=1, sticky=tk.W, padx=(8, 0))
+            self.data_buttons[name] = button
+        ttk.Label(self, text="Epochs").grid(row=2, column=0, sticky=tk.W, pady=3)
+        ttk.Spinbox(self, from_=1, to=200, textvariable=self.epochs, width=6).grid(
+            row=2, column=1, sticky=tk.W)
+        self.columnconfigure(2, weight=1)
+
+    def _advanced_frame(self) -> ttk.Frame:
+        frame = ttk.Frame(self, padding=(16, 2, 0, 0))
+        rows = (("Learning rate", ttk.Entry(frame, textvariable=self.learning_rate, width=10)),
+                ("Batch size", ttk.Spinbox(frame, from_=8, to=4096, increment=32,
+                                           textvariable=self.batch_size, width=8)),
+                ("Augmentation", ttk.Combobox(frame, textvariable=self.augment, values=AUGMENTS,
+                                              state="readonly", width=8)))
+        for row, (label, widget) in enumerate(rows):
+            ttk.Label(frame, text=label).grid(row=row, column=0, sticky=tk.W, pady=2, padx=(0, 10))
+            widget.grid(row=row, column=1, sticky=tk.W)
+        return frame
+
+    def toggle_advanced(self) -> None:
+        if self.advanced.winfo_manager():
+            self.advanced.grid_remove()
+            self._toggle.configure(text="▸ Advanced")
+        else:
+            self.advanced.grid(row=5, column=0, columnspan=3, sticky=tk.W)
+            self._toggle.configure(text="▾ Advanced")
+
+    def _net_changed(self) -> None:
+        name = self.net.get()
+        intended = SPECS[name].intended_data
+        self.net_note.configure(text=f"made for {DATA_LABELS[intended]}")
+        if intended not in self.reasons:
+            self.data.set(intended)
+        elif self.data.get() not in DATA_LABELS or self.data.get() in self.reasons:
+            self.data.set(next((d for d in DATA_LABELS if d not in self.reasons), "mnist"))
+
+    def set_enabled(self, enabled: bool) -> None:
+        for widget in self._inputs(self):
+            if isinstance(widget, ttk.Radiobutton) and widget.cget("value") in self.reasons:
+                continue
+            if isinstance(widget, ttk.Combobox):
+                widget.state(["!disabled", "readonly"] if enabled else ["disabled"])
+            else:
+                widget.state(["!disabled"] if enabled else ["disabled"])
+
+    def _inputs(self, parent: tk.Misc) -> list[ttk.Widget]:
+        found: list[ttk.Widget] = []
+        for child in parent.winfo_children():
+            if isinstance(child, (ttk.Entry, ttk.Radiobutton)):  # Combobox, Spinbox are Entries
+                found.append(child)
+            elif isinstance(child, ttk.Frame):
+                found.extend(self._inputs(child))
+        return found
+
+    def options(self) -> TrainOptions:
+        """The chosen options; ValueError with a sentence for people when one is wrong."""
+        net = self.net.get()
+        if reason := net_unavailable_reason(net):
+            raise ValueError(reason)
+        data = self.data.get()
+        if data in self.reasons or data not in DATA_LABELS:
+            raise ValueError(self.reasons.get(data, "choose the data to train on"))
+        return TrainOptions(net=net, data=data,
+                            epochs=round(_number(self.epochs.get(), "epochs", 1, 1000, whole=True)),
+                            learning_rate=_number(self.learning_rate.get(), "learning rate",
+                                                  1e-6, 10.0),
+                            batch_size=round(_number(self.batch_size.get(), "batch size", 1, 65536,
+                                                     whole=True)),
+                            augment=self.augment.get())
+
+
+def _number(text: str, what: str, low: float, high: float, whole: bool = False) -> float:
+    try:
+        value = float(int(text.strip()) if whole else float(text.strip()))
+    except ValueError:
+        kind = "a whole number" if whole else "a number"
+        raise ValueError(f"the {what} must be {kind}, not {text!r}") from None
+    if not low <= value <= high:
+        raise ValueError(f"the {what} must be between {low:g} and {high:g}")
+    return value

@@ -1,0 +1,149 @@
+"""Work off the Tk thread, with results delivered back on it.
+
+Tk may only be touched from the thread that created it, so worker threads never call
+Tk: they put their results in a queue, and the Tk side polls it with ``after`` (only
+while something is pending, so an idle app does not wake up).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import queue
+import subprocess
+import threading
+import tkinter as tk
+from collections import deque
+from collections.abc import Callable, Sequence
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+POLL_MS = 40
+
+
+class MainThreadQueue:
+    """Calls put from any thread run later on the Tk thread, in order."""
+
+    def __init__(self, widget: tk.Misc) -> None:
+        self.widget = widget
+        self._queue: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self._users = 0
+        self._pending: str | None = None
+
+    def acquire(self) -> None:
+        """Start polling (counted: call :meth:`release` as often)."""
+        self._users += 1
+        if self._pending is None:
+            self._pending = self.widget.after(POLL_MS, self._poll)
+
+    def release(self) -> None:
+        self._users = max(0, self._users - 1)
+
+    def put(self, call: Callable[[], None]) -> None:
+        self._queue.put(call)
+
+    def drain(self) -> None:
+        while True:
+            try:
+                call = self._queue.get_nowait()
+            except queue.Empty:
+                return
+            call()
+
+    def _poll(self) -> None:
+        self._pending = None
+        try:
+            self.drain()
+        finally:
+            if self._users > 0 and self.widget.winfo_exists():
+                self._pending = self.widget.after(POLL_MS, self._poll)
+
+
+def run_in_thread(widget: tk.Misc, work: Callable[[], Any], on_done: Callable[[Any], None],
+                  on_error: Callable[[BaseException], None] | None = None) -> threading.Thread:
+    """Run ``work()`` in a daemon thread; then ``on_done(result)`` (or ``on_error(exc)``)
+    on the Tk thread."""
+    calls = MainThreadQueue(widget)
+    calls.acquire()
+
+    def body() -> None:
+        try:
+            result = work()
+        except BaseException as exc:  # handed to the Tk thread, never lost
+            log.debug("thread work failed: %r", exc)
+            calls.put(functools.partial(_finish, calls, on_error, exc, raise_if_none=True))
+        else:
+            calls.put(functools.partial(_finish, calls, on_done, result))
+
+    thread = threading.Thread(target=body, name="digitpad-work", daemon=True)
+    thread.start()
+    return thread
+
+
+def _finish(calls: MainThreadQueue, callback: Callable[[Any], None] | None, value: Any,
+            raise_if_none: bool = False) -> None:
+    calls.release()
+    if callback is not None:
+        callback(value)
+    elif raise_if_none:
+        raise value
+
+
+class LineProcess:
+    """A child process whose stdout lines reach ``on_line`` on the Tk thread, and whose
+    exit code then reaches ``on_exit(code, stderr_tail)``."""
+
+    def __init__(self, widget: tk.Misc, argv: Sequence[str], on_line: Callable[[str], None],
+                 on_exit: Callable[[int, str], None], env: dict[str, str] | None = None,
+                 nice: int = 0) -> None:
+        self.on_line, self.on_exit = on_line, on_exit
+        self._calls = MainThreadQueue(widget)
+        self._stderr: deque[str] = deque(maxlen=30)
+        log.debug("starting %s", " ".join(argv))
+        self.process = subprocess.Popen(
+            list(argv), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True, encoding="utf-8", errors="replace", bufsize=1, env=env)
+        if nice and hasattr(os, "setpriority"):
+            try:  # keep the window smooth on machines with few cores
+                os.setpriority(os.PRIO_PROCESS, self.process.pid, nice)
+            except OSError as exc:
+                log.debug("could not lower the priority of the training process: %s", exc)
+        self._calls.acquire()
+        self._err_thread = threading.Thread(target=self._read_stderr, daemon=True)
+        self._err_thread.start()
+        threading.Thread(target=self._read_stdout, name="digitpad-child", daemon=True).start()
+
+    @property
+    def running(self) -> bool:
+        return self.process.poll() is None
+
+    def terminate(self) -> None:
+        """Ask the child to stop (SIGTERM, or TerminateProcess on Windows)."""
+        if self.running:
+            self.process.terminate()
+
+    def kill(self) -> None:
+        if self.running:
+            self.process.kill()
+
+    def _read_stdout(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self._calls.put(functools.partial(self.on_line, line.rstrip("\n")))
+        code = self.process.wait()
+        self._err_thread.join(timeout=5)
+        tail = "".join(self._stderr)
+        self._calls.put(lambda: self._exited(code, tail))
+
+    def _read_stderr(self) -> None:
+        assert self.process.stderr is not None
+        for line in self.process.stderr:
+            self._stderr.append(line)
+            log.debug("child: %s", line.rstrip())
+
+    def _exited(self, code: int, tail: str) -> None:
+        self._calls.release()
+        log.debug("child %d exited with %d", self.process.pid, code)
+        self.on_exit(code, tail)

@@ -1,0 +1,178 @@
+"""Real Tk for the app's tests: an X display (a private Xvfb when there is none), the app
+built in-process and pumped with ``update``, and any exception in a Tk callback turned
+into a test failure (Tk itself would only print it)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+import pytest
+
+from digitpad.nets import SPECS
+from digitpad.nets.mlp import MLP
+
+REPO = Path(__file__).resolve().parents[2]
+SHIPPED = REPO / "weights"
+
+
+def _display_works(display: str) -> bool:
+    try:
+        import tkinter
+
+        root = tkinter.Tk(screenName=display)
+        root.destroy()
+        return True
+    except Exception:
+        return False
+
+
+@pytest.fixture(scope="session")
+def display() -> Iterator[str]:
+    """The X display for the tests: $DISPLAY if it works, else a private Xvfb."""
+    current = os.environ.get("DISPLAY")
+    if current and _display_works(current):
+        yield current
+        return
+    if shutil.which("Xvfb") is None:
+        pytest.skip("no X display and no Xvfb to start one")
+    read_fd, write_fd = os.pipe()
+    server = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x900x24",
+                               "-nolisten", "tcp"], pass_fds=(write_fd,),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write_fd)
+    with os.fdopen(read_fd) as pipe:
+        number = pipe.readline().strip()
+    if not number:
+        server.kill()
+        pytest.skip("Xvfb did not start")
+    name = f":{number}"
+    old = os.environ.get("DISPLAY")
+    os.environ["DISPLAY"] = name
+    yield name
+    server.terminate()
+    server.wait(timeout=10)
+    if old is None:
+        os.environ.pop("DISPLAY", None)
+    else:
+        os.environ["DISPLAY"] = old
+
+
+class TkCallbackError(AssertionError):
+    """A Tk callback raised during the test."""
+
+
+class Harness:
+    """The app under test, with helpers to pump Tk and to draw with generated events."""
+
+    def __init__(self, app: object) -> None:
+        from digitpad.gui.app import App
+
+        assert isinstance(app, App)
+        self.app = app
+        self.root = app.root
+        self.errors: list[str] = []
+        self.root.report_callback_exception = self._report  # type: ignore[method-assign]
+
+    def _report(self, kind: type[BaseException], value: BaseException, tb: object) -> None:
+        self.errors.append("".join(traceback.format_exception(kind, value, tb)))  # type: ignore[arg-type]
+
+    def check(self) -> None:
+        if self.errors:
+            errors, self.errors = self.errors, []
+            raise TkCallbackError("a Tk callback raised:\n" + "\n".join(errors))
+
+    def pump(self, seconds: float = 0.0) -> None:
+        """Process Tk events (for ``seconds``, at least once); fail on a callback error."""
+        end = time.monotonic() + seconds
+        while True:
+            self.root.update()
+            self.check()
+            if time.monotonic() >= end:
+                return
+            time.sleep(0.005)
+
+    def wait_for(self, condition: Callable[[], bool], timeout: float, what: str) -> None:
+        end = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() > end:
+                raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+            self.pump(0.02)
+
+    def stroke(self, points: Sequence[tuple[float, float]], release: bool = True) -> None:
+        """Draw ``points`` (logical pad pixels) with generated mouse events."""
+        canvas, scale = self.app.pad.canvas, self.app.pad.scale
+        screen = [(round(x * scale), round(y * scale)) for x, y in points]
+        canvas.event_generate("<ButtonPress-1>", x=screen[0][0], y=screen[0][1])
+        for x, y in screen[1:]:
+            canvas.event_generate("<B1-Motion>", x=x, y=y, state=256)
+        if release:
+            canvas.event_generate("<ButtonRelease-1>", x=screen[-1][0], y=screen[-1][1], state=256)
+        self.pump()
+
+    def key(self, keysym: str, state: int = 0) -> None:
+        self.root.focus_force()
+        self.root.event_generate(f"<KeyPress-{keysym}>", state=state)
+        self.pump()
+
+
+def save_random_nets(folder: Path, names: Sequence[str] = ("B1", "B2", "B3", "B4")) -> Path:
+    """Random-weight stand-ins for the shipped nets (numpy MLPs only)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for seed, name in enumerate(names):
+        MLP(SPECS[name].sizes, name=name, seed=seed).save(
+            folder / SPECS[name].filename, trained_on="random (test)", test_accuracy=0.1 + seed / 100)
+    return folder
+
+
+@pytest.fixture
+def random_weights(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = save_random_nets(tmp_path / "shipped")
+    monkeypatch.setenv("DIGITPAD_WEIGHTS", str(folder))
+    return folder
+
+
+@pytest.fixture
+def real_weights(monkeypatch: pytest.MonkeyPatch) -> Path:
+    if not (SHIPPED / SPECS["B1"].filename).is_file():
+        pytest.skip("the trained weights are not in weights/ yet (B1.npz is missing)")
+    monkeypatch.delenv("DIGITPAD_WEIGHTS", raising=False)
+    return SHIPPED
+
+
+@pytest.fixture
+def make_harness(display: str) -> Iterator[Callable[[], Harness]]:
+    """Builds the whole app in-process; its main loop runs once and returns at once."""
+    made: list[Harness] = []
+
+    def make() -> Harness:
+        from digitpad.gui import build_app
+
+        app = build_app()
+        harness = Harness(app)
+        made.append(harness)
+        app.root.after(0, app.root.quit)
+        app.root.mainloop()  # returns at once: the tests drive Tk with update()
+        harness.pump()
+        return harness
+
+    yield make
+    for harness in made:
+        errors = list(harness.errors)
+        try:
+            harness.app.quit()
+        except Exception:  # already destroyed by the test
+            pass
+        if errors:
+            pytest.fail("a Tk callback raised:\n" + "\n".join(errors))
+
+
+@pytest.fixture
+def gui(random_weights: Path, make_harness: Callable[[], Harness]) -> Harness:
+    """The app with random-weight B1-B4 (no K1)."""
+    return make_harness()

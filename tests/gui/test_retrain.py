@@ -1,0 +1,206 @@
+"""Train ▸ Retrain network…, end to end: a child process trains, the dialog follows it,
+and the new weights are used only when accepted; nothing is ever written to weights/."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from digitpad import dirs
+from digitpad.gui.retrain import PROGRESS_STEPS, RetrainDialog
+from digitpad.gui.timing import StallMeter
+from digitpad.gui.training import Command, TrainOptions
+from digitpad.nets import registry
+
+from .conftest import SHIPPED, Harness
+
+pytestmark = pytest.mark.gui
+
+FAKE = Path(__file__).with_name("fake_trainer.py")
+
+
+def stand_in(*flags: str) -> Command:
+    def command(options: TrainOptions, out: Path) -> list[str]:
+        return [sys.executable, str(FAKE), options.net, "--epochs", str(options.epochs),
+                "--out", str(out), *flags]
+    return command
+
+
+@functools.cache
+def cli_can_train() -> bool:
+    done = subprocess.run([sys.executable, "-m", "digitpad", "train", "--help"],
+                          capture_output=True, timeout=60)
+    return done.returncode == 0
+
+
+def snapshot(*folders: Path) -> dict[str, str]:
+    return {str(p): hashlib.sha256(p.read_bytes()).hexdigest()
+            for folder in folders if folder.is_dir() for p in sorted(folder.iterdir())}
+
+
+def start(gui: Harness, command: Command | None, epochs: int = 1,
+          **extra: object) -> RetrainDialog:
+    gui.app.train_command = command
+    dialog = gui.app.open_retrain(extra=extra or None)
+    gui.pump()
+    dialog.form.epochs.set(str(epochs))
+    dialog.start()
+    assert dialog.job is not None, dialog.message.cget("text")
+    return dialog
+
+
+def wait_done(gui: Harness, dialog: RetrainDialog, timeout: float) -> None:
+    gui.wait_for(lambda: dialog.outcome != "", timeout, "the training to finish")
+
+
+def user_files() -> list[Path]:
+    folder = dirs.user_weights_dir()
+    return sorted(folder.iterdir()) if folder.is_dir() else []
+
+
+def test_stand_in_run_accepted(gui: Harness, random_weights: Path) -> None:
+    before = snapshot(random_weights, SHIPPED)
+    dialog = start(gui, stand_in("--batches", "10"), epochs=2)
+    wait_done(gui, dialog, 30)
+    assert dialog.outcome == "done"
+    assert dialog.progress.cget("value") == PROGRESS_STEPS
+    assert dialog.plot.epochs == [1, 2]
+    assert "43.21%" in _result_text(dialog) and "10.00%" in _result_text(dialog)
+    assert dialog.job is not None
+    new = dialog.job.out
+    assert new.parent == dirs.user_weights_dir() and new.is_file()
+    dialog.accept()
+    gui.pump()
+    assert registry.chosen_path("B1") == new.resolve()
+    assert gui.app.predictor.nets["B1"].meta["path"] == str(new.resolve())
+    assert gui.app.predictor.test_accuracy("B1") == pytest.approx(0.4321)
+    assert snapshot(random_weights, SHIPPED) == before
+    restarted = registry.load("B1")  # the choice survives a restart
+    assert restarted.meta["test_accuracy"] == pytest.approx(0.4321)
+
+
+def test_stand_in_run_rejected(gui: Harness) -> None:
+    dialog = start(gui, stand_in("--batches", "5"))
+    wait_done(gui, dialog, 30)
+    assert dialog.job is not None
+    new = dialog.job.out
+    assert new.is_file()
+    dialog.reject()
+    assert not new.exists()
+    assert registry.chosen_path("B1") is None
+    assert gui.app.predictor.test_accuracy("B1") == pytest.approx(0.10)
+
+
+def test_cancel_is_quick_and_keeps_the_old_weights(gui: Harness) -> None:
+    dialog = start(gui, stand_in("--batches", "10000", "--delay", "0.05"), epochs=3)
+    gui.wait_for(lambda: dialog.fraction > 0, 20, "the first batch")
+    began = time.monotonic()
+    dialog.cancel()
+    wait_done(gui, dialog, 10)
+    assert dialog.outcome == "cancelled"
+    assert time.monotonic() - began < 2.0
+    assert user_files() == []
+    assert registry.chosen_path("B1") is None
+    assert "previous weights are kept" in str(dialog.message.cget("text"))
+
+
+def test_closing_the_dialog_cancels_the_run(gui: Harness) -> None:
+    dialog = start(gui, stand_in("--batches", "10000", "--delay", "0.05"))
+    job = dialog.job
+    assert job is not None
+    gui.wait_for(lambda: dialog.fraction > 0, 20, "the first batch")
+    dialog.close()
+    gui.wait_for(lambda: job.outcome != "", 10, "the run to stop")
+    assert job.outcome == "cancelled" and user_files() == []
+
+
+def test_a_failed_run_says_why(gui: Harness) -> None:
+    dialog = start(gui, stand_in("--batches", "3", "--fail", "the data is damaged"))
+    wait_done(gui, dialog, 30)
+    assert dialog.outcome == "error"
+    assert "the data is damaged" in str(dialog.message.cget("text"))
+    assert user_files() == []
+    assert dialog.start_button.instate(["!disabled"])
+
+
+def test_drawing_and_predicting_go_on_while_training(gui: Harness) -> None:
+    dialog = start(gui, stand_in("--batches", "60", "--delay", "0.02"))
+    meter = StallMeter(gui.root)
+    meter.start()
+    gui.wait_for(lambda: dialog.fraction > 0, 20, "the first batch")
+    gui.stroke([(140.0, float(y)) for y in range(50, 236, 5)])
+    assert gui.app.prediction is not None
+    wait_done(gui, dialog, 30)
+    assert meter.stop() < 0.5  # the benchmark reports the real figure
+    dialog.reject()
+
+
+def test_form_refuses_bad_values(gui: Harness) -> None:
+    dialog = gui.app.open_retrain()
+    dialog.form.toggle_advanced()
+    dialog.form.learning_rate.set("fast")
+    dialog.start()
+    assert dialog.job is None
+    assert "learning rate" in str(dialog.message.cget("text"))
+    dialog.form.learning_rate.set("0.01")
+    dialog.form.epochs.set("0")
+    dialog.start()
+    assert dialog.job is None and "epochs" in str(dialog.message.cget("text"))
+
+
+def test_missing_data_is_greyed_out_with_the_reason(gui: Harness, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DIGITPAD_DATA", str(tmp_path / "no-data"))
+    dialog = gui.app.open_retrain()
+    for name in ("mnist", "emnist"):
+        assert dialog.form.data_buttons[name].instate(["disabled"])
+        assert "not found" in dialog.form.reasons[name]
+    dialog.start()
+    assert dialog.job is None and "not found" in str(dialog.message.cget("text"))
+
+
+@pytest.mark.slow
+def test_real_training_end_to_end(gui: Harness, random_weights: Path, mnist_available: Path) -> None:
+    if not cli_can_train():
+        pytest.skip("'digitpad train' is not available yet")
+    before = snapshot(random_weights, SHIPPED)
+    dialog = start(gui, None, epochs=1, limit=1200, test_limit=500)
+    wait_done(gui, dialog, 180)
+    assert dialog.outcome == "done", dialog.message.cget("text")
+    assert dialog.progress.cget("value") == PROGRESS_STEPS
+    assert dialog.plot.epochs == [1]
+    assert dialog.job is not None
+    new = dialog.job.out
+    dialog.accept()
+    gui.pump()
+    assert gui.app.predictor.nets["B1"].meta["path"] == str(new.resolve())
+    assert snapshot(random_weights, SHIPPED) == before
+
+
+@pytest.mark.slow
+def test_real_training_cancelled(gui: Harness, mnist_available: Path) -> None:
+    if not cli_can_train():
+        pytest.skip("'digitpad train' is not available yet")
+    dialog = start(gui, None, epochs=5, limit=20000, test_limit=500)
+    gui.wait_for(lambda: dialog.fraction > 0, 120, "the first batch")
+    began = time.monotonic()
+    dialog.cancel()
+    wait_done(gui, dialog, 10)
+    assert dialog.outcome == "cancelled"
+    assert time.monotonic() - began < 2.5
+    assert user_files() == [] and registry.chosen_path("B1") is None
+
+
+def _result_text(dialog: RetrainDialog) -> str:
+    return " ".join(str(w.cget("text")) for w in _walk(dialog.result) if "text" in w.keys())
+
+
+def _walk(widget: object) -> list:  # type: ignore[type-arg]
+    children = widget.winfo_children()  # type: ignore[attr-defined]
+    return [*children, *[g for c in children for g in _walk(c)]]
