@@ -41,6 +41,8 @@ def add_train_parser(commands: Any) -> None:
     train.add_argument("--test-limit", type=int, help="test on the first N test images only")
     train.add_argument("--patience", type=int, help="stop after N epochs without improvement")
     train.add_argument("--seed", type=int, default=d.seed)
+    train.add_argument("--my-drawings", type=int, default=0, metavar="REPEAT",
+                       help="also train on your saved drawings, each repeated REPEAT times per epoch")
     train.add_argument("--out", type=Path, help="weights file to write (default: in your user folder)")
     train.add_argument("--use", action="store_true", help="make the new weights the ones the app uses")
     train.add_argument("--progress", choices=("bar", "jsonl", "none"), default="bar")
@@ -118,7 +120,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     config = TrainConfig(net=args.net.upper(), data=args.data, epochs=args.epochs,
                          batch_size=args.batch_size, learning_rate=args.learning_rate, l2=args.l2,
                          augment=args.augment, activation=args.activation, limit=args.limit,
-                         test_limit=args.test_limit, patience=args.patience, seed=args.seed)
+                         test_limit=args.test_limit, patience=args.patience, seed=args.seed,
+                         my_drawings=args.my_drawings)
     out = args.out or default_out(config.net)
     try:
         registry.spec(config.net)

@@ -99,3 +99,20 @@ def test_cancelled_run_writes_nothing(mnist_available: Path, tmp_path: Path) -> 
 def test_unknown_augmentation_is_refused(mnist_available: Path) -> None:
     with pytest.raises(ValueError, match="augmentation"):
         run(TrainConfig(net="B1", augment="wild", limit=100))
+
+
+def test_training_with_my_drawings_learns_them(mnist_available: Path) -> None:
+    from digitpad.drawings import DrawingStore
+    from digitpad.nets import mlp
+
+    odd = np.zeros((28, 28), np.float32)
+    odd[4:24, 4:24] = 1.0  # a filled square, which no MNIST digit looks like
+    store = DrawingStore()
+    store.add([[[0, 0]]], odd, 7, {})
+    store.close()
+    config = TrainConfig(net="B3", epochs=1, limit=1500, val_size=300, test_limit=200, augment="none",
+                         my_drawings=300)
+    result = run(config, out=Path(store.path.parent / "B3.npz"))
+    assert "1 of your drawings (x300)" in result.meta["trained_on"]
+    net = mlp.load(store.path.parent / "B3.npz")
+    assert net.predict_proba(odd).argmax() == 7

@@ -22,6 +22,7 @@ class TrainConfig:
     test_limit: int | None = None  # evaluate on only the first N test images
     seed: int = 0
     patience: int | None = None  # stop after this many epochs without a better val accuracy
+    my_drawings: int = 0  # include the user's saved drawings, each repeated this many times per epoch
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

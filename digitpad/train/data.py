@@ -41,8 +41,28 @@ def prepare(config: TrainConfig) -> Splits:
         x_test, y_test = x_test[: config.test_limit], y_test[: config.test_limit]
     name = {"mnist": "MNIST", "emnist": "EMNIST digits"}[config.data]
     description = f"{name} ({len(train)} training images, augmentation: {config.augment})"
-    return Splits(to_float(x[train]), y[train].astype(np.int64), to_float(x[val]),
-                  y[val].astype(np.int64), to_float(x_test), y_test.astype(np.int64), description)
+    x_train, y_train = to_float(x[train]), y[train].astype(np.int64)
+    if config.my_drawings > 0:
+        x_train, y_train, description = _with_my_drawings(x_train, y_train, config.my_drawings, description)
+    return Splits(x_train, y_train, to_float(x[val]), y[val].astype(np.int64), to_float(x_test),
+                  y_test.astype(np.int64), description)
+
+
+def _with_my_drawings(x: np.ndarray, y: np.ndarray, repeat: int,
+                      description: str) -> tuple[np.ndarray, np.ndarray, str]:
+    """Append the user's drawings, each ``repeat`` times, so a few dozen of them weigh
+    against tens of thousands of MNIST digits."""
+    from digitpad.drawings import DrawingStore
+
+    store = DrawingStore()
+    mine_x, mine_y = store.training_arrays()
+    store.close()
+    if not len(mine_y):
+        return x, y, description
+    log.info("adding %d of your drawings x%d", len(mine_y), repeat)
+    x = np.concatenate([x, np.repeat(mine_x, repeat, axis=0)])
+    y = np.concatenate([y, np.repeat(mine_y, repeat)])
+    return x, y, f"{description} + {len(mine_y)} of your drawings (x{repeat})"
 
 
 def to_float(images: np.ndarray) -> np.ndarray:
