@@ -181,11 +181,13 @@ def _as_ink(image: Image.Image | np.ndarray) -> np.ndarray:
     if np.issubdtype(array.dtype, np.integer):
         sixteen_bit = array.dtype in (np.uint16, np.dtype(">u2"), np.int32)
         top = 65535.0 if sixteen_bit and array.max() > 255 else 255.0
-        return np.clip(array.astype(np.float32) / top, 0.0, 1.0)
+        scaled: np.ndarray = np.clip(array.astype(np.float32) / top, 0.0, 1.0)
+        return scaled
     if np.issubdtype(array.dtype, np.floating):
         # clip before the cast: a float64 beyond float32's range would warn of overflow
-        finite = np.nan_to_num(array, nan=0.0, posinf=1.0, neginf=0.0)
-        return np.clip(finite, 0.0, 1.0).astype(np.float32)
+        finite: np.ndarray = np.nan_to_num(array, nan=0.0, posinf=1.0, neginf=0.0)
+        clipped: np.ndarray = np.clip(finite, 0.0, 1.0).astype(np.float32)
+        return clipped
     raise ValueError(f"unsupported image array dtype {array.dtype}")
 
 

@@ -18,7 +18,7 @@ import os
 import struct
 import zlib
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 import numpy as np
 
@@ -45,17 +45,15 @@ class DatasetError(ValueError):
     """A data file is missing, truncated, corrupt, or not what it claims to be."""
 
 
-def read_idx(source: str | os.PathLike[str] | BinaryIO, name: str | None = None) -> np.ndarray:
+def read_idx(source: str | os.PathLike[str] | IO[bytes], name: str | None = None) -> np.ndarray:
     """Read an IDX file (plain or gzip) into a native-endian array of its stated shape.
 
     ``source`` is a path or a binary file object; ``name`` is used in error messages
     (defaults to the path).
     """
-    is_path = isinstance(source, (str, os.PathLike))
-    # a Path's .name is only its last part; the message should say which folder too
-    label = name or (os.fspath(source) if is_path else str(getattr(source, "name", source)))
+    label = name or _label(source)
     try:
-        if is_path:
+        if isinstance(source, (str, os.PathLike)):
             with open(source, "rb") as raw:
                 return _read_stream(raw, label)
         return _read_stream(source, label)
@@ -65,10 +63,17 @@ def read_idx(source: str | os.PathLike[str] | BinaryIO, name: str | None = None)
         raise DatasetError(f"{label}: cannot read the file ({exc})") from exc
 
 
-def _read_stream(raw: BinaryIO, label: str) -> np.ndarray:
+def _label(source: str | os.PathLike[str] | IO[bytes]) -> str:
+    """The whole path (a Path's ``.name`` is only its last part), or a stream's name."""
+    if isinstance(source, (str, os.PathLike)):
+        return os.fspath(source)
+    return str(getattr(source, "name", source))
+
+
+def _read_stream(raw: IO[bytes], label: str) -> np.ndarray:
     start = raw.read(2)
     raw.seek(-len(start), io.SEEK_CUR)
-    stream: BinaryIO = gzip.GzipFile(fileobj=raw, mode="rb") if start == GZIP_MAGIC else raw  # type: ignore[assignment]
+    stream: IO[bytes] = gzip.GzipFile(fileobj=raw, mode="rb") if start == GZIP_MAGIC else raw  # type: ignore[assignment]
     dtype, shape = _read_header(stream, label)
     expected = math.prod(shape) * dtype.itemsize
     payload = _read_exact(stream, expected, label)
@@ -77,7 +82,7 @@ def _read_stream(raw: BinaryIO, label: str) -> np.ndarray:
     return np.frombuffer(payload, dtype=dtype).reshape(shape).astype(dtype.newbyteorder("="))
 
 
-def _read_header(stream: BinaryIO, label: str) -> tuple[np.dtype[np.generic], tuple[int, ...]]:
+def _read_header(stream: IO[bytes], label: str) -> tuple[np.dtype[np.generic], tuple[int, ...]]:
     magic = stream.read(4)
     if len(magic) < 4:
         raise DatasetError(f"{label}: too short to be an IDX file ({len(magic)} bytes)")
@@ -98,7 +103,7 @@ def _read_header(stream: BinaryIO, label: str) -> tuple[np.dtype[np.generic], tu
     return dtype, tuple(shape)
 
 
-def _read_exact(stream: BinaryIO, size: int, label: str) -> bytes:
+def _read_exact(stream: IO[bytes], size: int, label: str) -> bytes:
     chunks = []
     remaining = size
     while remaining:
