@@ -16,6 +16,7 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from digitpad import __version__, dirs
 
@@ -73,7 +74,7 @@ def fail(message: str, code: int = 2) -> int:
 
 def cmd_predict(args: argparse.Namespace) -> int:
     from digitpad import images, preprocess
-    from digitpad.nets import WeightsError, load_network
+    from digitpad.nets import Vote, WeightsError, load_network
 
     try:
         net = load_network(args.net)
@@ -82,21 +83,33 @@ def cmd_predict(args: argparse.Namespace) -> int:
     failures, results = 0, []
     for path in args.images:
         try:
-            probs = net.predict_proba(images.read_digit(path))[0]
+            x = images.read_digit(path)
         except (images.ImageFileError, preprocess.EmptyDrawing) as exc:
             failures += 1
             print(f"{path}: error: {exc}", file=sys.stderr)
             results.append({"path": path, "error": str(exc)})
             continue
-        digit = int(probs.argmax())
-        results.append({"path": path, "net": net.name, "digit": digit,
-                        "probability": round(float(probs[digit]), 6),
-                        "probabilities": [round(float(p), 6) for p in probs]})
+        members = net.predict_all(x) if isinstance(net, Vote) else {net.name: net.predict_proba(x)}
+        result = _prediction(path, net.name, members)
+        results.append(result)
         if not args.json:
-            print(f"{path}: {digit} ({probs[digit] * 100:.1f}%)")
+            print(f"{path}: {result['text']}")
     if args.json:
         print(json.dumps(results, indent=1))
     return 1 if failures else 0
+
+
+def _prediction(path: str, name: str, members: dict[str, Any]) -> dict[str, Any]:
+    """What ``predict`` reports for one image, with the app's "not sure" rule."""
+    import numpy as np
+
+    from digitpad.verdict import judge
+
+    probs = np.mean([m[0] for m in members.values()], axis=0)
+    verdict = judge(probs, {n: m[0] for n, m in members.items()} if len(members) > 1 else None)
+    return {"path": path, "net": name, "digit": verdict.digit,
+            "probability": round(verdict.probability, 6), "sure": verdict.sure, "text": verdict.text,
+            "probabilities": [round(float(p), 6) for p in probs]}
 
 
 def cmd_info(args: argparse.Namespace) -> int:
