@@ -79,7 +79,9 @@ def available(name: str, folder: Path | None = None) -> tuple[bool, str]:
     else:
         return False, f"unknown dataset {name!r}"
     if missing:
-        return False, (f"{name.upper()} not found in {folder} (missing {missing[0]}); "
+        # EMNIST usually comes as the one official archive: name it rather than a member
+        wanted = f"{EMNIST_ZIP} or {missing[0]}" if name == "emnist" else missing[0]
+        return False, (f"{name.upper()} not found in {folder} (missing {wanted}); "
                        f"run 'digitpad data download {name}' or set DIGITPAD_DATA")
     return True, ""
 
@@ -126,6 +128,8 @@ def read_emnist_zip(archive: Path) -> dict[str, np.ndarray]:
             return parts
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
         raise DatasetError(f"{archive}: not a readable zip archive ({exc})") from exc
+    except (NotImplementedError, RuntimeError) as exc:  # unknown compression, encrypted
+        raise DatasetError(f"{archive}: cannot read its members ({exc})") from exc
 
 
 def _validated(name: str, parts: dict[str, np.ndarray]) -> Dataset:
