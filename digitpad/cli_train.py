@@ -41,6 +41,10 @@ def add_train_parser(commands: Any) -> None:
     train.add_argument("--test-limit", type=int, help="test on the first N test images only")
     train.add_argument("--patience", type=int, help="stop after N epochs without improvement")
     train.add_argument("--seed", type=int, default=d.seed)
+    train.add_argument("--pen-digits", metavar="FILE.npz",
+                       help="also train on pen-drawn digits (UNIPEN .npz) of the writers "
+                            "'evaluate --drawn --held-out' does not use")
+    train.add_argument("--pen-copies", type=int, default=d.pen_copies)
     train.add_argument("--my-drawings", type=int, default=0, metavar="REPEAT",
                        help="also train on your saved drawings, each repeated REPEAT times per epoch")
     train.add_argument("--out", type=Path, help="weights file to write (default: in your user folder)")
@@ -58,6 +62,8 @@ def add_evaluate_parser(commands: Any) -> None:
     evaluate.add_argument("--drawn", type=Path, metavar="FILE.npz",
                           help="evaluate on pen-drawn digits (UNIPEN strokes) drawn as in the app")
     evaluate.add_argument("--seed", type=int, default=0, help="placement of the drawn digits")
+    evaluate.add_argument("--held-out", action="store_true",
+                          help="with --drawn: only the writers that training with --pen-digits never sees")
     evaluate.add_argument("--confusion", action="store_true", help="print confusion matrices")
     evaluate.add_argument("--min-accuracy", type=float, help="exit 1 if any net is below (0-1)")
     evaluate.set_defaults(handler=cmd_evaluate)
@@ -121,7 +127,8 @@ def cmd_train(args: argparse.Namespace) -> int:
                          batch_size=args.batch_size, learning_rate=args.learning_rate, l2=args.l2,
                          augment=args.augment, activation=args.activation, limit=args.limit,
                          test_limit=args.test_limit, patience=args.patience, seed=args.seed,
-                         my_drawings=args.my_drawings)
+                         my_drawings=args.my_drawings, pen_digits=args.pen_digits,
+                         pen_copies=args.pen_copies)
     out = args.out or default_out(config.net)
     try:
         registry.spec(config.net)
@@ -184,10 +191,13 @@ def _evaluation_set(args: argparse.Namespace) -> tuple[Any, Any, str]:
         from digitpad import drawn
 
         pen = drawn.load(args.drawn)
-        x = drawn.render(pen, list(range(len(pen))), seed=args.seed)
-        writers = len(set(pen.writers.tolist()))
-        return x, pen.labels.astype(np.int64), (f"accuracy on {len(pen)} pen-drawn digits by {writers} "
-                                                f"writers ({args.drawn.name}, drawn as in the app)")
+        mask = drawn.held_out_writers(pen.writers) if args.held_out else np.ones(len(pen), bool)
+        x = drawn.render(pen, pen.subset(mask), seed=args.seed)
+        writers = len(set(pen.writers[mask].tolist()))
+        which = "held-out " if args.held_out else ""
+        return x, pen.labels[mask].astype(np.int64), (
+            f"accuracy on {mask.sum()} pen-drawn digits by {writers} {which}writers "
+            f"({args.drawn.name}, drawn as in the app)")
     from digitpad import datasets
     from digitpad.train.data import to_float
 

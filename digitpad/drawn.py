@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -87,3 +88,24 @@ def render(data: PenDigits, indices: list[int], seed: int = 0) -> np.ndarray:
     for k, i in enumerate(indices):
         out[k] = preprocess.to_mnist(preprocess.rasterize(place(data.strokes(i), rng)))
     return out
+
+
+HELD_OUT_SHARE = 0.25
+
+
+def held_out_writers(writers: np.ndarray, share: float = HELD_OUT_SHARE) -> np.ndarray:
+    """(N,) bool: True for samples whose writer is held out of training.
+
+    A writer's side is fixed by a hash of the writer id (not by position in the file), so
+    the split is the same in every run and every tool, and no writer is on both sides.
+    """
+    buckets = np.array([zlib.crc32(str(w).encode()) % 1000 for w in writers])
+    return buckets < share * 1000
+
+
+def render_copies(data: PenDigits, indices: list[int], copies: int,
+                  seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Each digit drawn ``copies`` times at different random sizes and places, for training:
+    images float32 (len * copies, 28, 28) and labels int64."""
+    images = np.concatenate([render(data, indices, seed=seed + 7919 * c) for c in range(copies)])
+    return images, np.tile(data.labels[indices].astype(np.int64), copies)

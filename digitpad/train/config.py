@@ -22,6 +22,8 @@ class TrainConfig:
     test_limit: int | None = None  # evaluate on only the first N test images
     seed: int = 0
     patience: int | None = None  # stop after this many epochs without a better val accuracy
+    pen_digits: str | None = None  # a UNIPEN-style .npz: train also on its non-held-out writers
+    pen_copies: int = 3  # each pen digit drawn this many times (random size and place)
     my_drawings: int = 0  # include the user's saved drawings, each repeated this many times per epoch
 
     def to_dict(self) -> dict[str, Any]:

@@ -42,10 +42,31 @@ def prepare(config: TrainConfig) -> Splits:
     name = {"mnist": "MNIST", "emnist": "EMNIST digits"}[config.data]
     description = f"{name} ({len(train)} training images, augmentation: {config.augment})"
     x_train, y_train = to_float(x[train]), y[train].astype(np.int64)
+    if config.pen_digits:
+        x_train, y_train, description = _with_pen_digits(x_train, y_train, config, description)
     if config.my_drawings > 0:
         x_train, y_train, description = _with_my_drawings(x_train, y_train, config.my_drawings, description)
     return Splits(x_train, y_train, to_float(x[val]), y[val].astype(np.int64), to_float(x_test),
                   y_test.astype(np.int64), description)
+
+
+def _with_pen_digits(x: np.ndarray, y: np.ndarray, config: TrainConfig,
+                     description: str) -> tuple[np.ndarray, np.ndarray, str]:
+    """Append pen-drawn digits of the writers that evaluation does not hold out, drawn
+    through the app's own rasterize and to_mnist, each ``pen_copies`` times."""
+    from pathlib import Path
+
+    from digitpad import drawn
+
+    pen = drawn.load(config.pen_digits or "")
+    train_mask = ~drawn.held_out_writers(pen.writers)
+    indices = pen.subset(train_mask)
+    pen_x, pen_y = drawn.render_copies(pen, indices, config.pen_copies, seed=config.seed + 1)
+    writers = len(set(pen.writers[train_mask].tolist()))
+    log.info("adding %d pen-drawn digits by %d writers x%d", len(indices), writers, config.pen_copies)
+    text = (f"{description} + {len(indices)} pen-drawn digits by {writers} writers of "
+            f"{Path(config.pen_digits or '').name} (x{config.pen_copies})")
+    return np.concatenate([x, pen_x]), np.concatenate([y, pen_y]), text
 
 
 def _with_my_drawings(x: np.ndarray, y: np.ndarray, repeat: int,
