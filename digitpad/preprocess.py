@@ -225,6 +225,10 @@ def _photo_ink(image: Image.Image | np.ndarray) -> np.ndarray:
         image = image.convert("RGB")
     if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
         values = np.asarray(image, dtype=np.float64)
-        top = 65535.0 if values.max() > 255 else 255.0
-        return np.clip(values / top, 0.0, 1.0).astype(np.float32)
+        brightest = values.max()
+        # a float image is usually 0..1; read as 0..255 it would look like a blank page
+        top = 1.0 if image.mode == "F" and brightest <= 1.0 else (
+            65535.0 if brightest > 255 else 255.0)
+        grey: np.ndarray = np.clip(values / top, 0.0, 1.0).astype(np.float32)
+        return grey
     return np.asarray(image.convert("L"), dtype=np.float32) / 255.0
