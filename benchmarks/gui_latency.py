@@ -1,0 +1,134 @@
+"""Responsiveness of the app, measured inside it (a benchmark, not a test).
+
+1. Pen-up to updated screen: real pen-drawn digits (UNIPEN, from the shared data folder)
+   are drawn on the pad with generated mouse events; the app's debug timer measures from
+   the button release until the digit, preview and chart are drawn and repainted.
+2. Event-loop stalls during retraining: a callback repeated every 10 ms with ``after``
+   records its worst lateness while the retrain dialog trains a net in its child process
+   and, meanwhile, a digit is drawn every second.
+
+    python benchmarks/gui_latency.py [--digits 40] [--net B1] [--epochs 2] [--limit 20000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from startup import x_display  # noqa: E402
+
+DATA = Path(os.environ.get("DIGITPAD_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
+LATENCY_GOAL_MS = 50
+STALL_GOAL_MS = 100
+
+
+def unipen_digits(count: int) -> list[list[np.ndarray]]:
+    """``count`` pen-drawn digits as strokes fitted into the middle 70% of the pad."""
+    z = np.load(DATA / "unipen-digits-dev.npz")
+    points, so, go = z["points"], z["stroke_offsets"], z["sample_offsets"]
+    picks = np.random.default_rng(0).choice(len(z["labels"]), size=count, replace=False)
+    digits = []
+    for i in picks:
+        strokes = [points[so[j]:so[j + 1]] for j in range(go[i], go[i + 1])]
+        every = np.concatenate(strokes)
+        size = max(float(np.ptp(every[:, 0])), float(np.ptp(every[:, 1])), 1e-3)
+        scale = 196 / size
+        centre = (every.min(axis=0) + every.max(axis=0)) / 2
+        digits.append([(s - centre) * scale + 140 for s in strokes])
+    return digits
+
+
+def draw(app: object, strokes: list[np.ndarray]) -> None:
+    canvas, scale = app.pad.canvas, app.pad.scale  # type: ignore[attr-defined]
+    for stroke in strokes:
+        xy = [(round(x * scale), round(y * scale)) for x, y in stroke]
+        canvas.event_generate("<ButtonPress-1>", x=xy[0][0], y=xy[0][1])
+        for x, y in xy[1:]:
+            canvas.event_generate("<B1-Motion>", x=x, y=y, state=256)
+        canvas.event_generate("<ButtonRelease-1>", x=xy[-1][0], y=xy[-1][1], state=256)
+
+
+def pen_up_latency(app: object, digits: list[list[np.ndarray]]) -> list[float]:
+    root, timer = app.root, app.timer  # type: ignore[attr-defined]
+    for strokes in digits:
+        app.clear()  # type: ignore[attr-defined]
+        root.update()
+        expected = len(timer.samples) + len(strokes)  # one per pen-up
+        draw(app, strokes)
+        while len(timer.samples) < expected:
+            root.update()
+    return [s * 1000 for s in timer.samples]
+
+
+def stalls_while_training(app: object, args: argparse.Namespace,
+                          digits: list[list[np.ndarray]]) -> tuple[float, int, str]:
+    from digitpad.gui.timing import StallMeter
+
+    root = app.root  # type: ignore[attr-defined]
+    dialog = app.open_retrain(extra={"limit": args.limit, "test_limit": 2000})  # type: ignore[attr-defined]
+    dialog.form.net.set(args.net)
+    dialog.form.data.set("mnist")
+    dialog.form.epochs.set(str(args.epochs))
+    root.update()
+    meter = StallMeter(root, period_ms=10)
+    state = {"i": 0}
+
+    def scribble() -> None:
+        if dialog.outcome:
+            root.quit()
+            return
+        app.clear()  # type: ignore[attr-defined]
+        draw(app, digits[state["i"] % len(digits)])
+        state["i"] += 1
+        root.after(1000, scribble)
+
+    meter.start()
+    dialog.start()
+    root.after(1000, scribble)
+    root.mainloop()
+    worst = meter.stop()
+    outcome = f"{dialog.outcome}: {dialog.message.cget('text')}"
+    if dialog.outcome == "done":
+        dialog.reject()  # leave the user's weights as they were
+    return worst * 1000, meter.count, outcome
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--digits", type=int, default=40)
+    parser.add_argument("--net", default="B1")
+    parser.add_argument("--epochs", type=int, default=2)
+    parser.add_argument("--limit", type=int, default=20000)
+    parser.add_argument("--skip-training", action="store_true")
+    args = parser.parse_args()
+    digits = unipen_digits(args.digits)
+    with x_display():
+        from digitpad.gui import build_app
+
+        app = build_app()
+        app.root.update()
+        latencies = pen_up_latency(app, digits)
+        print(f"pen-up to updated digit, chart and preview, {len(latencies)} pen-ups on "
+              f"{len(digits)} digits: "
+              f"median {statistics.median(latencies):.1f} ms, "
+              f"90th percentile {np.percentile(latencies, 90):.1f} ms, max {max(latencies):.1f} ms "
+              f"(goal: median <= {LATENCY_GOAL_MS} ms)")
+        if not args.skip_training:
+            started = time.perf_counter()
+            worst, ticks, outcome = stalls_while_training(app, args, digits)
+            print(f"retraining {args.net} ({args.epochs} epochs on {args.limit} images, "
+                  f"{time.perf_counter() - started:.0f} s, {outcome}): worst event-loop stall "
+                  f"{worst:.0f} ms over {ticks} ticks (goal <= {STALL_GOAL_MS} ms)")
+        app.quit()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
