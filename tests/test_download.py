@@ -303,3 +303,14 @@ def test_cli_progress_draws_one_line_per_file() -> None:
     assert lines[0].endswith("mnist [" + "#" * 30 + "] 100%  2.0/2.0 MB")
     assert "[" + "?" * 30 + "]  0.0 MB" in lines[1] and "5.5/5.5 MB" in lines[1]
     assert lines[2] == ""
+
+
+def test_full_disk_is_a_dataset_error(mnist_mirror: Mirror, tmp_path: Path,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_space(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(dl.os, "fsync", no_space)
+    with pytest.raises(DatasetError, match="No space left"):
+        dl.download("mnist", tmp_path, base_url=mnist_mirror.url)
+    assert leftovers(tmp_path) == []

@@ -60,8 +60,8 @@ def download(name: str, folder: Path | None = None, progress: Progress | None = 
     subfolder unless a valid copy is already where the loader looks. ``progress(done,
     total)`` is called as bytes arrive (``total`` is None when the server does not say),
     last with ``done == total`` for each file; an exception it raises cancels the
-    download cleanly. ``base_url`` replaces the
-    mirror (tests point it at a local server). Raises :class:`DatasetError`.
+    download cleanly. ``base_url`` replaces the mirror (tests point it at a local
+    server). Raises :class:`DatasetError`, also for a full disk or a read-only folder.
     """
     folder = Path(folder) if folder is not None else dirs.data_dir()
     if name == "mnist":
@@ -121,11 +121,13 @@ def _fetch(url: str, target: Path, verify: Callable[[Path, str], None],
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
-            md5 = _stream(url, handle, progress)
+            md5 = _stream(url, handle, progress)  # network errors: DatasetError already
             handle.flush()
             os.fsync(handle.fileno())
         verify(tmp, md5)
         os.replace(tmp, target)
+    except OSError as exc:  # the local side: disk full, permissions
+        raise DatasetError(f"{target}: cannot write the download ({exc})") from exc
     finally:
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
