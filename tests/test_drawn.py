@@ -12,7 +12,8 @@ from digitpad import drawn
 from digitpad.cli import main
 from digitpad.datasets.idx import DatasetError
 
-UNIPEN = Path(os.environ.get("DIGITPAD_DATA", Path(__file__).parents[2] / "shared" / "data")) / "unipen-digits-dev.npz"
+DATA = Path(os.environ.get("DIGITPAD_DATA", Path(__file__).parents[2] / "shared" / "data"))
+UNIPEN = DATA / "unipen-digits-dev.npz"
 
 
 def tiny_file(path: Path) -> Path:
