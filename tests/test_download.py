@@ -265,22 +265,20 @@ def test_emnist_zip_downloads_and_loads(emnist_mirror: Mirror, tmp_path: Path) -
     assert emnist_mirror.requests == []
 
 
-def test_emnist_md5_mismatch(emnist_mirror: Mirror, tmp_path: Path,
-                             monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(("zip_holds", "message"), [
+    ("the digits, but md5 differs", "gzip.zip: checksum mismatch"),
+    ("letters only", "no member gzip/emnist-digits"),
+])
+def test_wrong_emnist_zip_is_refused(emnist_mirror: Mirror, tmp_path: Path, zip_holds: str,
+                                     message: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(dl, "EMNIST_MD5", "0" * 32)
-    with pytest.raises(DatasetError, match="gzip.zip: checksum mismatch"):
-        dl.download("emnist", tmp_path, base_url=emnist_mirror.url)
-    assert leftovers(tmp_path) == []
-
-
-def test_emnist_zip_without_the_digits_is_refused(emnist_mirror: Mirror, tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    wrong = fake_emnist_zip(tmp_path, {"gzip/emnist-letters-train-images-idx3-ubyte.gz": b""})
-    emnist_mirror.files["gzip.zip"] = wrong
-    monkeypatch.setattr(dl, "EMNIST_MD5", hashlib.md5(wrong).hexdigest())
-    with pytest.raises(DatasetError, match="no member gzip/emnist-digits"):
-        dl.download("emnist", tmp_path, base_url=emnist_mirror.url)
-    assert leftovers(tmp_path) == []
+    if zip_holds == "letters only":
+        wrong = fake_emnist_zip(tmp_path, {"gzip/emnist-letters-train-images-idx3-ubyte.gz": b""})
+        emnist_mirror.files["gzip.zip"] = wrong
+        monkeypatch.setattr(dl, "EMNIST_MD5", hashlib.md5(wrong).hexdigest())
+    with pytest.raises(DatasetError, match=message):
+        dl.download("emnist", tmp_path / "data", base_url=emnist_mirror.url)
+    assert leftovers(tmp_path / "data") == []
 
 
 def test_unknown_dataset() -> None:
