@@ -15,7 +15,9 @@ import io
 import json
 import logging
 import os
+import struct
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -55,9 +57,12 @@ def load(path: str | os.PathLike[str]) -> tuple[dict[str, np.ndarray], dict[str,
             arrays = {key: data[key] for key in data.files}
     except FileNotFoundError as exc:
         raise WeightsError(f"{name}: no such weights file") from exc
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError) as exc:
-        if isinstance(exc, WeightsError):
-            raise
+    except WeightsError:
+        raise
+    # zip and zlib report damage in many ways: bad CRC (BadZipFile), bad deflate data
+    # (zlib.error), unknown compression or encryption (NotImplementedError, RuntimeError)
+    except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile, zlib.error,
+            struct.error, NotImplementedError, RuntimeError) as exc:
         raise WeightsError(f"{name}: not a readable weights file ({exc})") from exc
     meta = _parse_meta(name, arrays.pop(META_KEY, None))
     return arrays, meta
