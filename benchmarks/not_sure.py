@@ -1,0 +1,52 @@
+"""Choose and check the "not sure" rule on pen-drawn digits of held-out writers.
+
+    python benchmarks/not_sure.py [--drawn ../shared/data/unipen-digits-dev.npz]
+
+For a grid of (minimum vote probability, minimum share of nets agreeing) it prints the
+share of drawings marked "not sure" and the accuracy of the answers given confidently,
+then the rule in digitpad.verdict. Goals: not sure <= 5%, confident accuracy >= 99.5%.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+import numpy as np
+
+from digitpad import drawn, verdict
+from digitpad.evaluate import predict_in_batches
+from digitpad.nets import load_all
+
+
+def main() -> None:
+    default = Path(os.environ.get("DIGITPAD_DATA", "../shared/data")) / "unipen-digits-dev.npz"
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--drawn", type=Path, default=default)
+    parser.add_argument("--all-writers", action="store_true", help="not only the held-out writers")
+    args = parser.parse_args()
+    pen = drawn.load(args.drawn)
+    mask = np.ones(len(pen), bool) if args.all_writers else drawn.held_out_writers(pen.writers)
+    x, y = drawn.render(pen, pen.subset(mask)), pen.labels[mask]
+    members = {name: predict_in_batches(net, x) for name, net in load_all().items()}
+    vote = np.mean(list(members.values()), axis=0)
+    print(f"{mask.sum()} drawings; vote accuracy {np.mean(vote.argmax(1) == y) * 100:.2f}%")
+    print(f"{'min p':>6} {'agree':>6} {'not sure':>9} {'confident acc':>14}")
+    for agreement in (0.6, 0.8, 1.0):
+        for threshold in (0.5, 0.6, 0.7, 0.8, 0.9):
+            show(vote, members, y, threshold, agreement)
+    print("rule in digitpad.verdict:")
+    show(vote, members, y, verdict.MIN_PROBABILITY, verdict.MIN_AGREEMENT)
+
+
+def show(vote: np.ndarray, members: dict[str, np.ndarray], y: np.ndarray, threshold: float,
+         agreement: float) -> None:
+    sure = verdict.judge_batch(vote, members, threshold, agreement)
+    right = vote.argmax(1) == y
+    accuracy = right[sure].mean() * 100 if sure.any() else float("nan")
+    print(f"{threshold:6.2f} {agreement:6.2f} {100 - sure.mean() * 100:8.2f}% {accuracy:13.2f}%")
+
+
+if __name__ == "__main__":
+    main()
