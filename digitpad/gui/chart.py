@@ -27,6 +27,7 @@ MAX_SLICES = 4  # at most this many digits get their own slice
 HALF_HEIGHT = 1.55  # data units from the centre to the top edge; the pie's radius is 1
 RING = 0.38  # the donut's width
 LABEL_AT = 1.12  # labels sit this far from the centre
+MIN_LABELLED = 0.01  # slices smaller than this get no label
 
 
 @dataclass(frozen=True)
@@ -94,9 +95,10 @@ class ProbabilityChart:
         self.canvas.draw_idle()  # type: ignore[no-untyped-call]
 
     def _draw_slices(self) -> None:
-        """Clockwise from 12 o'clock, biggest first; each label outside its wedge."""
+        """Clockwise, the biggest first and centred at 3 o'clock, so its label sits beside
+        the ring; each label outside its wedge, none for a sliver."""
         self.wedges, self.labels = [], []
-        start = 90.0
+        start = 180.0 * self.slices[0].value if self.slices else 0.0
         for part in self.slices:
             end = start - 360.0 * part.value
             self.wedges.append(self._wedge(end, start, part.colour))
@@ -116,5 +118,7 @@ class ProbabilityChart:
     def _label(self, part: Slice, angle: float) -> Text:
         x, y = LABEL_AT * np.cos(angle), LABEL_AT * np.sin(angle)
         text = part.label if part.label == "other" else f"{part.label}  {part.value:.0%}"
+        if part.value < MIN_LABELLED:
+            text = ""
         return self.axes.text(x, y, text, ha="left" if x >= 0 else "right", va="center",
                               fontsize=10, color=theme.MUTED if part.label == "other" else theme.TEXT)

@@ -7,7 +7,7 @@ import logging
 import tkinter as tk
 from typing import TYPE_CHECKING
 
-from digitpad.gui import actions, keys
+from digitpad.gui import actions, keys, theme
 from digitpad.gui.netbar import label_of
 from digitpad.nets import SPECS, VOTE
 
@@ -16,11 +16,18 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+MENU_OPTIONS = {"background": theme.SURFACE, "foreground": theme.TEXT,
+                "activeBackground": "#2563eb", "activeForeground": "white",
+                "activeBorderWidth": 0, "borderWidth": 1, "relief": "solid",
+                "selectColor": "#2563eb", "disabledForeground": theme.HINT}
+
 
 def build(app: App) -> None:
     root = app.root
     root.option_add("*tearOff", False)
-    bar = tk.Menu(root)
+    for option, value in MENU_OPTIONS.items():  # every menu, the bar and the drop-downs
+        root.option_add(f"*Menu.{option}", value)
+    bar = tk.Menu(root, borderwidth=0, relief=tk.FLAT)
 
     def acc(key: str) -> str:
         return keys.accelerator(root, key)

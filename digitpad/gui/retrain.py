@@ -49,6 +49,9 @@ class RetrainDialog(tk.Toplevel):
         self.fraction = 0.0
         self.outcome = ""  # "done", "cancelled", "error", then "accepted" or "rejected"
         self._tick: str | None = None
+        self.closed = False
+        ttk.Label(self, text="Retrain a network", style="Title.TLabel").pack(anchor=tk.W,
+                                                                            pady=(0, 8))
         self.form = RetrainForm(self, net)
         self.form.pack(fill=tk.X)
         self._buttons()
@@ -97,8 +100,8 @@ class RetrainDialog(tk.Toplevel):
         self.plot.reset(options.epochs)
         self.fraction = 0.0
         self.progress.configure(value=0)
-        listener = Listener(self._batch, self._epoch, lambda text: self._say(text),
-                            self._finished)
+        listener = Listener(self._alive(self._batch), self._alive(self._epoch),
+                            self._alive(self._say), self._alive(self._finished))
         self.job = TrainingJob(self.root, options, listener, self.train_command)
         try:
             self.job.start()
@@ -125,6 +128,7 @@ class RetrainDialog(tk.Toplevel):
         elif self.outcome == "done":
             self.reject()
         self._stop_ticking()
+        self.closed = True
         self.destroy()
 
     def _set_running(self, running: bool) -> None:
@@ -132,17 +136,21 @@ class RetrainDialog(tk.Toplevel):
         self.cancel_button.state(["!disabled"] if running else ["disabled"])
         self.form.set_enabled(not running)
 
+    def _alive(self, method: Callable[..., None]) -> Callable[..., None]:
+        """``method``, made to do nothing once the dialog is closed (the run may still
+        be reporting as it stops)."""
+        def call(*args: Any) -> None:
+            if not self.closed:
+                method(*args)
+        return call
+
     def _batch(self, event: dict[str, Any]) -> None:
-        if not self.winfo_exists():
-            return
         self.fraction = float(event.get("fraction", 0.0))
         self.progress.configure(value=round(self.fraction * PROGRESS_STEPS))
         self.step_label.configure(text=f"Epoch {event.get('epoch')} of {event.get('epochs')} · "
                                        f"batch {event.get('batch')} of {event.get('batches')}")
 
     def _epoch(self, event: dict[str, Any]) -> None:
-        if not self.winfo_exists():
-            return
         self.plot.add(int(event["epoch"]), float(event["train_accuracy"]),
                       float(event["val_accuracy"]))
         self._say(f"Epoch {event['epoch']}: validation accuracy {event['val_accuracy']:.2%}")
@@ -167,8 +175,6 @@ class RetrainDialog(tk.Toplevel):
 
     # --- the end -----------------------------------------------------------------------
     def _finished(self, outcome: str, event: dict[str, Any]) -> None:
-        if not self.winfo_exists():
-            return
         self._stop_ticking()
         self.outcome = outcome
         self._set_running(False)

@@ -58,12 +58,12 @@ class RetrainForm(ttk.Frame):
         for row, (name, label) in enumerate(DATA_LABELS.items()):
             ok, reason = sources.available(name)
             button = ttk.Radiobutton(data, text=label, value=name, variable=self.data)
-            button.grid(row=row, column=0, sticky=tk.W, pady=1)
+            button.grid(row=2 * row, column=0, sticky=tk.W, pady=1)
             if not ok:
                 button.state(["disabled"])
                 self.reasons[name] = reason
-                ttk.Label(data, text=reason, style="Muted.TLabel", wraplength=330).grid(
-                    row=row, column=1, sticky=tk.W, padx=(8, 0))
+                ttk.Label(data, text=reason, style="Muted.TLabel", wraplength=380).grid(
+                    row=2 * row + 1, column=0, sticky=tk.W, padx=(22, 0), pady=(0, 4))
             self.data_buttons[name] = button
         ttk.Label(self, text="Epochs").grid(row=2, column=0, sticky=tk.W, pady=3)
         ttk.Spinbox(self, from_=1, to=200, textvariable=self.epochs, width=6).grid(

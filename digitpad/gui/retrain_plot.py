@@ -38,9 +38,10 @@ class AccuracyPlot:
         ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=8))
         ax.yaxis.set_major_locator(MaxNLocator(nbins=5))
         ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-        style = {"marker": "o", "markersize": 4, "linewidth": 1.8}
-        (self.train_line,) = ax.plot([], [], color=TRAIN_COLOUR, label="training", **style)
-        (self.val_line,) = ax.plot([], [], color=VAL_COLOUR, label="validation", **style)
+        (self.train_line,) = ax.plot([], [], "o-", color=TRAIN_COLOUR, label="training",
+                                     markersize=4, linewidth=1.8)
+        (self.val_line,) = ax.plot([], [], "o-", color=VAL_COLOUR, label="validation",
+                                   markersize=4, linewidth=1.8)
         ax.legend(loc="lower right", fontsize=8, frameon=False)
         self.empty_note = ax.text(0.5, 0.5, "accuracy per epoch appears here",
                                   transform=ax.transAxes, ha="center", va="center",

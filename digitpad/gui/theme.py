@@ -40,6 +40,7 @@ class Fonts:
     heading: tkfont.Font
     digit: tkfont.Font
     big: tkfont.Font
+    note: tkfont.Font  # as tall as ``big``, not bold
 
 
 def ui_scale(root: tk.Misc) -> float:
@@ -62,6 +63,7 @@ def apply(root: tk.Tk) -> Fonts:
         heading=tkfont.Font(root, family=family, size=10, weight="bold"),
         digit=tkfont.Font(root, family=family, size=60, weight="bold"),
         big=tkfont.Font(root, family=family, size=13, weight="bold"),
+        note=tkfont.Font(root, family=family, size=13),
     )
     _base_styles(style, fonts)
     return fonts
@@ -77,9 +79,11 @@ def _base_styles(style: ttk.Style, fonts: Fonts) -> None:
     style.configure("Muted.TLabel", foreground=MUTED, font=fonts.small)
     style.configure("CardMuted.TLabel", background=SURFACE, foreground=MUTED, font=fonts.small)
     style.configure("Heading.TLabel", font=fonts.heading)
+    style.configure("Title.TLabel", font=fonts.big)
     style.configure("CardHeading.TLabel", background=SURFACE, font=fonts.heading)
     style.configure("Digit.TLabel", background=SURFACE, font=fonts.digit)
     style.configure("Big.TLabel", background=SURFACE, font=fonts.big)
+    style.configure("Note.TLabel", background=SURFACE, font=fonts.note)
     style.configure("Status.TLabel", background="#e5e7eb", foreground=TEXT, padding=(8, 3))
     style.configure("TButton", padding=(10, 4), background=SURFACE, lightcolor=SURFACE,
                     darkcolor=SURFACE)
@@ -92,8 +96,10 @@ def _base_styles(style: ttk.Style, fonts: Fonts) -> None:
                     lightcolor="#2563eb", darkcolor="#2563eb", bordercolor=BORDER)
     style.configure("TLabelframe", background=BG, bordercolor=BORDER)
     style.configure("TLabelframe.Label", background=BG, foreground=MUTED, font=fonts.heading)
-    style.configure("TRadiobutton", background=BG)
-    style.configure("TCheckbutton", background=BG)
+    for widget in ("TRadiobutton", "TCheckbutton"):
+        style.configure(widget, background=BG)
+        style.map(widget, background=[("disabled", BG), ("active", BG)],
+                  foreground=[("disabled", HINT)], indicatorbackground=[("disabled", BG)])
     style.configure("Toggle.TButton", padding=(2, 2), relief="flat", borderwidth=0,
                     background=BG, lightcolor=BG, darkcolor=BG, foreground="#2563eb")
     style.map("Toggle.TButton", background=[("active", BG)])

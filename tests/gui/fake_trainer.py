@@ -44,6 +44,7 @@ def main() -> int:
     for epoch in range(1, args.epochs + 1):
         for batch in range(1, args.batches + 1):
             if stop:
+                say(event="message", text="stopping")
                 say(event="cancelled")
                 return 130
             time.sleep(args.delay)

@@ -22,7 +22,7 @@ CIRCLE = [(140 + 70 * math.cos(t / 24 * 2 * math.pi), 140 + 90 * math.sin(t / 24
 
 
 def shown_digit(gui: Harness) -> str:
-    return str(gui.app.result.digit.cget("text"))
+    return str(gui.app.result.digit.cget("text")).strip()
 
 
 def test_vertical_stroke_is_read_as_one(real_weights: object,
@@ -38,7 +38,7 @@ def test_empty_pad_shows_hint_and_predicts_nothing(gui: Harness) -> None:
     assert pad.is_empty
     assert pad.hint_visible
     assert gui.app.prediction is None
-    assert shown_digit(gui) == "–"
+    assert shown_digit(gui) == ""
     assert gui.app.preview.image is None
     assert gui.app.chart is not None and gui.app.chart.slices == []
 
@@ -69,7 +69,7 @@ def test_clear(gui: Harness, how: str) -> None:
     assert gui.app.pad.is_empty
     assert gui.app.prediction is None
     assert gui.app.pad.canvas.find_withtag("stroke") == ()
-    assert shown_digit(gui) == "–"
+    assert shown_digit(gui) == ""
 
 
 @pytest.mark.parametrize("how", ["button", "keys"])
@@ -107,7 +107,7 @@ def test_each_net_button(gui: Harness, name: str) -> None:
     others = [b for n, b in app.net_buttons.buttons.items() if n != name]
     assert all(".Off." in str(b.cget("style")) for b in others)
     assert app.prediction is not None and app.prediction.net == name
-    status = str(app.status.describe.cget("text"))
+    status = app.status.net_text
     if name == VOTE:
         expected = np.mean([app.prediction.per_net[n] for n in app.predictor.nets], axis=0)
         np.testing.assert_allclose(app.prediction.probs, expected, atol=1e-6)
@@ -144,7 +144,9 @@ def test_chart_wedges_and_labels_match_the_probabilities(gui: Harness) -> None:
     for wedge, label, part in zip(chart.wedges, chart.labels, slices):
         assert (wedge.theta2 - wedge.theta1) / 360 == pytest.approx(part.value, abs=1e-4)
         text = label.get_text()
-        if part.label == "other":
+        if part.value < 0.01:
+            assert text == ""
+        elif part.label == "other":
             assert text == "other"
         else:
             digit = int(part.label)
