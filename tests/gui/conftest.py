@@ -146,14 +146,20 @@ def real_weights(monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def make_harness(display: str) -> Iterator[Callable[[], Harness]]:
-    """Builds the whole app in-process; its main loop runs once and returns at once."""
+def make_harness(display: str) -> Iterator[Callable[..., Harness]]:
+    """Builds the whole app in-process; its main loop runs once and returns at once.
+    ``make(scaling=2.67)`` pretends to be a HiDPI screen (Tk's pixels per point)."""
     made: list[Harness] = []
 
-    def make() -> Harness:
+    def make(scaling: float | None = None) -> Harness:
+        import tkinter
+
         from digitpad.gui import build_app
 
-        app = build_app()
+        root = tkinter.Tk(className="digitpad")
+        if scaling is not None:
+            root.tk.call("tk", "scaling", scaling)
+        app = build_app(root)
         harness = Harness(app)
         made.append(harness)
         app.root.after(0, app.root.quit)

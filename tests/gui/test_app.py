@@ -31,6 +31,20 @@ def test_vertical_stroke_is_read_as_one(real_weights: object,
     gui.stroke(VERTICAL)
     assert shown_digit(gui) == "1"
     assert gui.app.prediction is not None and gui.app.prediction.digit == 1
+    gui.key("v")
+    assert shown_digit(gui) == "1", "the vote of all nets"
+
+
+def test_hidpi_screen_gets_a_bigger_pad_and_the_same_strokes(
+        random_weights: object, make_harness: Callable[..., Harness]) -> None:
+    normal, hidpi = make_harness(scaling=96 / 72), make_harness(scaling=2 * 96 / 72)
+    assert hidpi.app.scale == 2.0 and normal.app.scale == 1.0
+    assert int(hidpi.app.pad.canvas.cget("width")) == 2 * int(normal.app.pad.canvas.cget("width"))
+    for gui in (normal, hidpi):
+        gui.stroke(CIRCLE)
+    np.testing.assert_allclose(hidpi.app.pad.strokes[0], normal.app.pad.strokes[0], atol=0.51)
+    assert hidpi.app.prediction is not None and normal.app.prediction is not None
+    assert hidpi.app.prediction.digit == normal.app.prediction.digit
 
 
 def test_empty_pad_shows_hint_and_predicts_nothing(gui: Harness) -> None:

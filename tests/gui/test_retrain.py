@@ -69,6 +69,7 @@ def test_stand_in_run_accepted(gui: Harness, random_weights: Path) -> None:
     dialog = start(gui, stand_in("--batches", "10"), epochs=2)
     wait_done(gui, dialog, 30)
     assert dialog.outcome == "done"
+    assert dialog.fraction == pytest.approx(1.0)
     assert dialog.progress.cget("value") == PROGRESS_STEPS
     assert dialog.plot.epochs == [1, 2]
     assert "43.21%" in _result_text(dialog) and "10.00%" in _result_text(dialog)
@@ -173,6 +174,7 @@ def test_real_training_end_to_end(gui: Harness, random_weights: Path, mnist_avai
     dialog = start(gui, None, epochs=1, limit=1200, test_limit=500)
     wait_done(gui, dialog, 180)
     assert dialog.outcome == "done", dialog.message.cget("text")
+    assert dialog.fraction == pytest.approx(1.0)  # the last batch reported
     assert dialog.progress.cget("value") == PROGRESS_STEPS
     assert dialog.plot.epochs == [1]
     assert dialog.job is not None
