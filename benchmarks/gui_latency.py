@@ -17,6 +17,7 @@ import os
 import statistics
 import sys
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -55,6 +56,18 @@ def draw(app: object, strokes: list[np.ndarray]) -> None:
         canvas.event_generate("<ButtonRelease-1>", x=xy[-1][0], y=xy[-1][1], state=256)
 
 
+def mouse_events(app: object, strokes: list[np.ndarray]) -> Iterator[Callable[[], None]]:
+    """The events of drawing ``strokes``, one callable each."""
+    canvas, scale = app.pad.canvas, app.pad.scale  # type: ignore[attr-defined]
+    for stroke in strokes:
+        xy = [(round(x * scale), round(y * scale)) for x, y in stroke]
+        yield lambda p=xy[0]: canvas.event_generate("<ButtonPress-1>", x=p[0], y=p[1])
+        for p in xy[1:]:
+            yield lambda p=p: canvas.event_generate("<B1-Motion>", x=p[0], y=p[1], state=256)
+        yield lambda p=xy[-1]: canvas.event_generate("<ButtonRelease-1>", x=p[0], y=p[1],
+                                                     state=256)
+
+
 def pen_up_latency(app: object, digits: list[list[np.ndarray]]) -> list[float]:
     root, timer = app.root, app.timer  # type: ignore[attr-defined]
     for strokes in digits:
@@ -78,16 +91,25 @@ def stalls_while_training(app: object, args: argparse.Namespace,
     dialog.form.epochs.set(str(args.epochs))
     root.update()
     meter = StallMeter(root, period_ms=10)
-    state = {"i": 0}
+    pending = iter(())  # the mouse events of the digit being drawn
+    drawn = 0
 
     def scribble() -> None:
+        """One mouse event every 8 ms, as a 125 Hz mouse delivers them; a new digit
+        every second."""
+        nonlocal pending, drawn
         if dialog.outcome:
             root.quit()
             return
-        app.clear()  # type: ignore[attr-defined]
-        draw(app, digits[state["i"] % len(digits)])
-        state["i"] += 1
-        root.after(1000, scribble)
+        step = next(pending, None)
+        if step is None:
+            app.clear()  # type: ignore[attr-defined]
+            pending = mouse_events(app, digits[drawn % len(digits)])
+            drawn += 1
+            root.after(1000, scribble)
+            return
+        step()
+        root.after(8, scribble)
 
     meter.start()
     dialog.start()
@@ -109,9 +131,11 @@ def main() -> int:
     parser.add_argument("--skip-training", action="store_true")
     args = parser.parse_args()
     digits = unipen_digits(args.digits)
+    print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} (other work skews these)")
     with x_display():
-        from digitpad.gui import build_app
+        from digitpad.gui import blas, build_app
 
+        blas.limit_threads(1)  # as run_app does
         app = build_app()
         app.root.update()
         latencies = pen_up_latency(app, digits)
