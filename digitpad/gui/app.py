@@ -254,7 +254,12 @@ class App:
         self.status.say(f"{net} now uses {path.name}", "success")
 
     def quit(self) -> None:
-        if self.retrain_dialog is not None and self.retrain_dialog.winfo_exists():
-            self.retrain_dialog.close()
+        """Close the window; a training still running is stopped and leaves nothing."""
+        dialog = self.retrain_dialog
+        if dialog is not None:
+            if dialog.winfo_exists():
+                dialog.close()
+            if dialog.job is not None and dialog.outcome in ("", "done"):
+                dialog.job.stop_now()
         self.root.destroy()
 

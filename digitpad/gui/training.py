@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import subprocess
 import sys
 import time
 import tkinter as tk
@@ -106,6 +107,21 @@ class TrainingJob:
         log.info("cancelling training of %s", self.options.net)
         self._process.terminate()
         self.widget.after(KILL_AFTER_MS, self._process.kill)
+
+    def stop_now(self, timeout: float = 2.0) -> None:
+        """When the app quits: stop the child, waiting at most ``timeout`` seconds before
+        killing it, and delete whatever it wrote (nobody accepted it)."""
+        if self._process is None:
+            return
+        process = self._process.process
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        self.discard()
 
     def _line(self, text: str) -> None:
         try:

@@ -121,6 +121,16 @@ def test_closing_the_dialog_cancels_the_run(gui: Harness) -> None:
     assert job.outcome == "cancelled" and user_files() == []
 
 
+def test_quitting_the_app_stops_the_run(gui: Harness) -> None:
+    dialog = start(gui, stand_in("--batches", "10000", "--delay", "0.05"))
+    job = dialog.job
+    assert job is not None and job._process is not None
+    gui.wait_for(lambda: dialog.fraction > 0, 20, "the first batch")
+    gui.app.quit()
+    assert job._process.process.poll() is not None
+    assert user_files() == []
+
+
 def test_a_failed_run_says_why(gui: Harness) -> None:
     dialog = start(gui, stand_in("--batches", "3", "--fail", "the data is damaged"))
     wait_done(gui, dialog, 30)
