@@ -196,8 +196,10 @@ class RetrainDialog(tk.Toplevel):
         net = self.job.options.net
         current = self.current_accuracy(net)
         now = f"{current:.2%}" if current is not None else "none loaded"
+        colour = theme.TEXT if current is None or abs(new - current) < 5e-4 else \
+            theme.SUCCESS if new > current else theme.ERROR
         ttk.Label(self.result, text=f"New {net}: {new:.2%} test accuracy   (current: {now})",
-                  style="Heading.TLabel").pack(side=tk.TOP, anchor=tk.W)
+                  style="Heading.TLabel", foreground=colour).pack(side=tk.TOP, anchor=tk.W)
         row = ttk.Frame(self.result, padding=(0, 6, 0, 0))
         row.pack(side=tk.TOP, fill=tk.X)
         ttk.Label(row, text=f"Use the new weights for {net}?").pack(side=tk.LEFT)

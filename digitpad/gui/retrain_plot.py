@@ -25,7 +25,7 @@ class AccuracyPlot:
 
         dpi = 100 * scale
         self.figure = Figure(figsize=(width / dpi, height / dpi), dpi=dpi, facecolor=theme.BG)
-        self.figure.subplots_adjust(left=0.12, right=0.98, top=0.95, bottom=0.2)
+        self.figure.subplots_adjust(left=0.12, right=0.98, top=0.86, bottom=0.2)
         ax = self.axes = self.figure.add_subplot()
         ax.set_facecolor(theme.SURFACE)
         for side in ("top", "right"):
@@ -42,7 +42,8 @@ class AccuracyPlot:
                                      markersize=4, linewidth=1.8)
         (self.val_line,) = ax.plot([], [], "o-", color=VAL_COLOUR, label="validation",
                                    markersize=4, linewidth=1.8)
-        ax.legend(loc="lower right", fontsize=8, frameon=False)
+        ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2, fontsize=8, frameon=False,
+                  borderaxespad=0.2)
         self.empty_note = ax.text(0.5, 0.5, "accuracy per epoch appears here",
                                   transform=ax.transAxes, ha="center", va="center",
                                   color=theme.HINT, fontsize=9)

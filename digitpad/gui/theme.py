@@ -94,6 +94,10 @@ def _base_styles(style: ttk.Style, fonts: Fonts) -> None:
               foreground=[("disabled", "#eff6ff")])
     style.configure("TProgressbar", background="#2563eb", troughcolor="#e5e7eb",
                     lightcolor="#2563eb", darkcolor="#2563eb", bordercolor=BORDER)
+    style.map("TCombobox", fieldbackground=[("disabled", BG), ("readonly", SURFACE)],
+              foreground=[("disabled", HINT)])
+    style.map("TSpinbox", fieldbackground=[("disabled", BG)], foreground=[("disabled", HINT)])
+    style.map("TEntry", fieldbackground=[("disabled", BG)], foreground=[("disabled", HINT)])
     style.configure("TLabelframe", background=BG, bordercolor=BORDER)
     style.configure("TLabelframe.Label", background=BG, foreground=MUTED, font=fonts.heading)
     for widget in ("TRadiobutton", "TCheckbutton"):
