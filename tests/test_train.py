@@ -116,3 +116,16 @@ def test_training_with_my_drawings_learns_them(mnist_available: Path) -> None:
     assert "1 of your drawings (x300)" in result.meta["trained_on"]
     net = mlp.load(store.path.parent / "B3.npz")
     assert net.predict_proba(odd).argmax() == 7
+
+
+def test_distillation_targets_mix_labels_and_teacher(mnist_available: Path) -> None:
+    from digitpad.train.data import prepare
+    from digitpad.train.mlp_trainer import training_targets
+
+    config = TrainConfig(net="B1", limit=600, val_size=100, teacher="K1", teacher_weight=0.5)
+    splits = prepare(config)
+    targets = training_targets(splits, config, Callbacks())
+    np.testing.assert_allclose(targets.sum(axis=1), 1.0, rtol=1e-5)
+    assert np.all(targets[np.arange(len(targets)), splits.y_train] >= 0.5)  # the label keeps half
+    assert 0.9 < np.mean(targets.argmax(axis=1) == splits.y_train) <= 1.0
+    assert np.all(targets.max(axis=1) < 1.0)  # the teacher's doubts soften every target

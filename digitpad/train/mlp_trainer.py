@@ -22,6 +22,7 @@ from digitpad.train.progress import BatchProgress, Callbacks, Cancelled, EpochRe
 
 log = logging.getLogger(__name__)
 REPORT_EVERY = 10  # batches between progress callbacks
+TEMPERATURE = 2.0  # softens the teacher's answers so its second choices show
 
 
 def train_mlp(config: TrainConfig, callbacks: Callbacks, out: Path | None = None) -> TrainResult:
@@ -57,15 +58,17 @@ def _fit(net: MLP, splits: Splits, config: TrainConfig, callbacks: Callbacks,
     batches = -(-len(splits.x_train) // config.batch_size)
     total, warmup = config.epochs * batches, min(batches, config.epochs * batches // 10)
     best_params, best_accuracy, stale = [p.copy() for p in net.parameters()], -1.0, 0
+    targets = training_targets(splits, config, callbacks)
     for epoch in range(1, config.epochs + 1):
         loss_sum, correct, seen = 0.0, 0, 0
-        stream = augmented_batches(splits.x_train, splits.y_train, config.batch_size, rng,
-                                   PRESETS[config.augment])
-        for batch, (x, y) in enumerate(stream, 1):
+        stream = augmented_batches(splits.x_train, np.arange(len(splits.y_train)), config.batch_size,
+                                   rng, PRESETS[config.augment])
+        for batch, (x, index) in enumerate(stream, 1):
             if callbacks.cancelled():
                 raise Cancelled
             step = (epoch - 1) * batches + batch - 1
-            loss, grads, probs = net.loss_and_gradients(x.reshape(len(x), -1), one_hot(y), config.l2)
+            y = splits.y_train[index]
+            loss, grads, probs = net.loss_and_gradients(x.reshape(len(x), -1), targets[index], config.l2)
             optimizer.step(grads, cosine_lr(config.learning_rate, step, total, warmup))
             loss_sum, seen = loss_sum + loss * len(x), seen + len(x)
             correct += int((probs.argmax(axis=1) == y).sum())
@@ -92,6 +95,26 @@ def _fit(net: MLP, splits: Splits, config: TrainConfig, callbacks: Callbacks,
         param[...] = best
 
 
+def training_targets(splits: Splits, config: TrainConfig, callbacks: Callbacks) -> np.ndarray:
+    """(N, 10) targets: the one-hot labels, mixed with a teacher's softened answers when
+    ``config.teacher`` is set (knowledge distillation, Hinton et al. 2015: the teacher's
+    "a 7 that looks a bit like a 1" carries more than the label alone). The teacher reads
+    the un-augmented images once; augmentation does not change what digit it is."""
+    targets = one_hot(splits.y_train)
+    if not config.teacher:
+        return targets
+    from digitpad.nets import load_network
+
+    teacher = load_network(config.teacher)
+    callbacks.on_message(f"computing {teacher.name}'s answers for {len(targets)} training images")
+    soft = np.concatenate([teacher.predict_proba(splits.x_train[i:i + 1000])
+                           for i in range(0, len(targets), 1000)]).astype(np.float64)
+    soft = soft ** (1 / TEMPERATURE)
+    soft /= soft.sum(axis=1, keepdims=True)
+    w = config.teacher_weight
+    return ((1 - w) * targets + w * soft).astype(np.float32)
+
+
 def evaluate(net: MLP, x: np.ndarray, y: np.ndarray, batch: int = 2000) -> tuple[float, float]:
     """Mean cross-entropy and accuracy of ``net`` on images ``x`` (N, 28, 28), labels ``y``."""
     if len(x) == 0:
@@ -107,14 +130,17 @@ def accuracy(net: MLP, x: np.ndarray, y: np.ndarray) -> float:
 
 def _metadata(net: MLP, config: TrainConfig, splits: Splits, result: TrainResult) -> dict[str, object]:
     test_name = {"mnist": "the MNIST test set", "emnist": "the EMNIST digits test set"}[config.data]
+    taught = f", also learning from {config.teacher}'s answers" if config.teacher else ""
     return {
-        "trained_on": splits.description,
+        "trained_on": splits.description + taught,
         "data": config.data,
         "test_accuracy": result.test_accuracy,
         "test_set": f"{test_name} ({len(splits.y_test)} images)",
         "epochs": len(result.history),
         "best_epoch": result.best_epoch,
         "augmentation": config.augment,
+        "teacher": (f"{config.teacher} (weight {config.teacher_weight}, temperature {TEMPERATURE})"
+                    if config.teacher else None),
         "train_seconds": round(result.seconds, 1),
         "config": config.to_dict(),
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
