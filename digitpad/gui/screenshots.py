@@ -86,7 +86,7 @@ def main(folder: Path) -> None:
     app.root.geometry("+20+20")
     settle(app)
     grab(folder / "idle.png", app.root)
-    draw(app, unipen_digit(3, 5))
+    draw(app, unipen_digit(4, 23))
     settle(app)
     grab(folder / "digit.png", app.root)
     dialog = app.open_retrain(extra={"limit": 30000, "test_limit": 2000})
