@@ -11,6 +11,7 @@ from digitpad import datasets
 from digitpad.train.config import TrainConfig
 
 log = logging.getLogger(__name__)
+SPLIT_SEED = 20261127  # the validation split is the same for every run, so runs compare
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ def prepare(config: TrainConfig) -> Splits:
     x, y = data.train_images, data.train_labels
     if config.limit:
         x, y = x[: config.limit], y[: config.limit]
-    order = np.random.default_rng(config.seed).permutation(len(x))
+    order = np.random.default_rng(SPLIT_SEED).permutation(len(x))  # same split whatever the seed
     val_size = min(config.val_size, len(x) // 5)
     val, train = order[:val_size], order[val_size:]
     x_test, y_test = data.test_images, data.test_labels
