@@ -31,7 +31,7 @@ INK_THRESHOLD = 0.1  # a pixel at least this dark (of 1.0) counts as ink for cro
 MAX_SIDE = 20_000
 
 Point = Sequence[float]
-Stroke = Sequence[Point]
+Stroke = Sequence[Point] | np.ndarray  # (n, 2) arrays are strokes too
 
 
 class EmptyDrawing(ValueError):

@@ -160,7 +160,7 @@ def _stream(url: str, handle: BinaryIO, progress: Progress | None) -> str:
 def _open(url: str) -> http.client.HTTPResponse:
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     try:
-        return urllib.request.urlopen(request, timeout=TIMEOUT_S)  # type: ignore[no-any-return]
+        return urllib.request.urlopen(request, timeout=TIMEOUT_S)
     except urllib.error.HTTPError as exc:
         raise DatasetError(f"{url}: download failed (HTTP {exc.code} {exc.reason})") from exc
     except urllib.error.URLError as exc:

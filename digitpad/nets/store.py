@@ -42,7 +42,7 @@ def save(path: str | os.PathLike[str], arrays: dict[str, np.ndarray], meta: dict
     payload = {name: np.ascontiguousarray(a) for name, a in arrays.items()}
     payload[META_KEY] = np.frombuffer(json.dumps(meta, indent=1).encode(), dtype=np.uint8)
     buffer = io.BytesIO()
-    np.savez_compressed(buffer, **payload)
+    np.savez_compressed(buffer, **payload)  # type: ignore[arg-type]  # stubs want allow_pickle
     atomic_write_bytes(path, buffer.getvalue())
     log.info("saved weights %s (%s)", path, meta.get("name"))
 
