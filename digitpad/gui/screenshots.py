@@ -1,6 +1,7 @@
 """Make the README's screenshots: ``python -m digitpad.gui.screenshots [FOLDER]``.
 
-Needs an X display (Xvfb is fine) and ImageMagick's ``import``. Draws a pen-drawn
+Needs an X display at least 1400 pixels wide, with no window manager (for example
+``Xvfb :9 -screen 0 1920x1080x24`` and ``DISPLAY=:9``), and ImageMagick's ``import``. Draws a pen-drawn
 digit from the shared UNIPEN file, and starts a short retraining (rejected at the end,
 so the user's weights stay as they were).
 """
