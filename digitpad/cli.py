@@ -14,7 +14,6 @@ import argparse
 import importlib.util
 import json
 import logging
-import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -58,10 +57,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if args.command is None:
-        # One BLAS thread: a single drawing predicts fastest that way, and the other core
-        # stays free for the window (and for a training child process, which inherits it).
-        for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-            os.environ.setdefault(variable, "1")
         from digitpad.gui import run_app
 
         return run_app(verbose=args.verbose)
