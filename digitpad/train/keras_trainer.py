@@ -17,7 +17,6 @@ inspect or fine-tune with :func:`digitpad.nets.cnn.keras_from_weights`), ``<stem
 
 from __future__ import annotations
 
-import datetime
 import json
 import logging
 import math
@@ -35,6 +34,7 @@ from digitpad.nets import cnn
 from digitpad.train.augment import PRESETS, Strength, augment
 from digitpad.train.config import TrainConfig
 from digitpad.train.data import Splits, prepare
+from digitpad.train.metadata import run_metadata
 from digitpad.train.progress import BatchProgress, Callbacks, EpochResult, TrainResult
 
 log = logging.getLogger(__name__)
@@ -176,21 +176,8 @@ class _Progress:
 
 
 def _metadata(keras: Any, config: TrainConfig, splits: Splits, result: TrainResult) -> dict[str, Any]:
-    test_name = {"mnist": "the MNIST test set", "emnist": "the EMNIST digits test set"}[config.data]
-    return {
-        "trained_on": splits.description,
-        "data": config.data,
-        "test_accuracy": result.test_accuracy,
-        "test_set": f"{test_name} ({len(splits.y_test)} images)",
-        "epochs": len(result.history),
-        "best_epoch": result.best_epoch,
-        "augmentation": config.augment,
-        "train_seconds": round(result.seconds, 1),
-        "keras_version": keras.__version__,
-        "keras_backend": keras.backend.backend(),
-        "config": config.to_dict(),
-        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-    }
+    return {**run_metadata(config, splits, result), "keras_version": keras.__version__,
+            "keras_backend": keras.backend.backend()}
 
 
 def write_outputs(model: Any, net: cnn.ConvNet, result: TrainResult, out: Path) -> None:

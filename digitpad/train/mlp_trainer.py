@@ -3,7 +3,6 @@ rate schedule, best-epoch keeping on a held-out validation split, and callbacks.
 
 from __future__ import annotations
 
-import datetime
 import logging
 import time
 from pathlib import Path
@@ -18,6 +17,7 @@ from digitpad.train.augment import PRESETS
 from digitpad.train.batches import augmented_batches
 from digitpad.train.config import TrainConfig
 from digitpad.train.data import Splits, one_hot, prepare
+from digitpad.train.metadata import run_metadata
 from digitpad.train.progress import BatchProgress, Callbacks, Cancelled, EpochResult, TrainResult
 
 log = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ def train_mlp(config: TrainConfig, callbacks: Callbacks, out: Path | None = None
     if result.cancelled:
         return result
     result.test_accuracy = accuracy(net, splits.x_test, splits.y_test)
-    result.meta = _metadata(net, config, splits, result)
+    result.meta = _metadata(config, splits, result)
     if out is not None:
         net.save(out, **result.meta)
     return result
@@ -128,20 +128,9 @@ def accuracy(net: MLP, x: np.ndarray, y: np.ndarray) -> float:
     return evaluate(net, x, y)[1]
 
 
-def _metadata(net: MLP, config: TrainConfig, splits: Splits, result: TrainResult) -> dict[str, object]:
-    test_name = {"mnist": "the MNIST test set", "emnist": "the EMNIST digits test set"}[config.data]
-    taught = f", also learning from {config.teacher}'s answers" if config.teacher else ""
-    return {
-        "trained_on": splits.description + taught,
-        "data": config.data,
-        "test_accuracy": result.test_accuracy,
-        "test_set": f"{test_name} ({len(splits.y_test)} images)",
-        "epochs": len(result.history),
-        "best_epoch": result.best_epoch,
-        "augmentation": config.augment,
-        "teacher": (f"{config.teacher} (weight {config.teacher_weight}, temperature {TEMPERATURE})"
-                    if config.teacher else None),
-        "train_seconds": round(result.seconds, 1),
-        "config": config.to_dict(),
-        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-    }
+def _metadata(config: TrainConfig, splits: Splits, result: TrainResult) -> dict[str, object]:
+    meta = run_metadata(config, splits, result)
+    if config.teacher:
+        meta["trained_on"] += f", also learning from {config.teacher}'s answers"
+        meta["teacher"] = f"{config.teacher} (weight {config.teacher_weight}, temperature {TEMPERATURE})"
+    return meta
