@@ -96,7 +96,17 @@ def cmd_predict(args: argparse.Namespace) -> int:
             print(f"{path}: {result['text']}")
     if args.json:
         print(json.dumps(results, indent=1))
-    return 1 if failures else 0
+    return 1 if failures else weights_fallback_status()
+
+
+def weights_fallback_status() -> int:
+    """0, or 3 after saying why, when a chosen weights file was unusable and the shipped
+    one stood in: the answers printed are real, but not from the weights the user chose."""
+    from digitpad.nets import registry
+
+    for message in registry.fallback_warnings:
+        print(f"digitpad: warning: {message}", file=sys.stderr)
+    return 3 if registry.fallback_warnings else 0
 
 
 def _prediction(path: str, name: str, members: dict[str, Any]) -> dict[str, Any]:

@@ -183,7 +183,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         if short:
             print(f"digitpad: below {args.min_accuracy * 100:.2f}%: {', '.join(short)}", file=sys.stderr)
             return 1
-    return 0
+    from digitpad.cli import weights_fallback_status
+
+    return weights_fallback_status()
 
 
 def _evaluation_set(args: argparse.Namespace) -> tuple[Any, Any, str]:

@@ -103,3 +103,16 @@ def test_train_cancelled_by_sigterm_writes_nothing(mnist_available: Path, tmp_pa
     assert time.monotonic() - sent < 5
     assert json.loads(rest.splitlines()[-1]) == {"event": "cancelled"}
     assert list(tmp_path.iterdir()) == []
+
+
+def test_damaged_chosen_weights_make_the_cli_exit_non_zero(tmp_path: Path, capsys) -> None:
+    from digitpad.nets import mlp, registry
+
+    mine = Path(os.environ["DIGITPAD_HOME"]) / "weights" / "B1-mine.npz"
+    mlp.MLP([784, 100, 10, 10], name="B1").save(mine)
+    registry.choose("B1", mine)
+    mine.write_bytes(b"damaged")
+    assert main(["predict", str(vertical_one(tmp_path)), "--net", "B1"]) == 3
+    out, err = capsys.readouterr()
+    assert out.strip().startswith(f"{tmp_path / 'one.png'}: 1")  # the shipped B1 answered
+    assert "B1-mine.npz" in err and "using the shipped ones" in err
