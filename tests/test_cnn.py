@@ -110,7 +110,9 @@ def test_wrong_files_are_refused(tmp_path: Path) -> None:
 
 
 def test_import_leaves_tensorflow_and_keras_out() -> None:
-    code = ("import sys, digitpad.nets.cnn, digitpad.nets\n"
+    code = ("import sys, numpy, digitpad.nets.cnn, digitpad.nets, digitpad.preprocess, digitpad.gui, "
+            "digitpad.cli\n"
+            "digitpad.nets.load_network('vote').predict_proba(numpy.zeros((1, 28, 28), 'float32'))\n"
             "print(sorted(m for m in ('tensorflow', 'keras', 'jax') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO,
                           check=True, timeout=60)
