@@ -57,14 +57,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if args.command is None:
-        from digitpad.gui import run_app
-
-        return run_app(verbose=args.verbose)
+        return open_app(args.verbose)
     try:
         return int(args.handler(args))
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+def open_app(verbose: bool) -> int:
+    import tkinter
+
+    from digitpad.gui import run_app
+
+    try:
+        return run_app(verbose=verbose)
+    except tkinter.TclError as exc:
+        if "display" not in str(exc):
+            raise
+        return fail(f"cannot open the window ({exc}); digitpad needs a desktop session. "
+                    "Without one, 'digitpad predict IMAGE' reads digits from files.")
 
 
 def fail(message: str, code: int = 2) -> int:

@@ -116,3 +116,11 @@ def test_damaged_chosen_weights_make_the_cli_exit_non_zero(tmp_path: Path, capsy
     out, err = capsys.readouterr()
     assert out.strip().startswith(f"{tmp_path / 'one.png'}: 1")  # the shipped B1 answered
     assert "B1-mine.npz" in err and "using the shipped ones" in err
+
+
+def test_no_display_is_a_clear_message() -> None:
+    env = {**os.environ, "DISPLAY": ""}
+    done = subprocess.run([sys.executable, "-m", "digitpad"], capture_output=True, text=True, env=env,
+                          timeout=60)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "cannot open the window" in done.stderr and "digitpad predict" in done.stderr
