@@ -79,7 +79,7 @@ def _read_stream(raw: IO[bytes], label: str) -> np.ndarray:
     payload = _read_exact(stream, expected, label)
     if stream.read(1):
         raise DatasetError(f"{label}: more data than the header's shape {shape} holds")
-    return np.frombuffer(payload, dtype=dtype).reshape(shape).astype(dtype.newbyteorder("="))
+    return payload.view(dtype).reshape(shape).astype(dtype.newbyteorder("="), copy=False)
 
 
 def _read_header(stream: IO[bytes], label: str) -> tuple[np.dtype[np.generic], tuple[int, ...]]:
@@ -103,17 +103,19 @@ def _read_header(stream: IO[bytes], label: str) -> tuple[np.dtype[np.generic], t
     return dtype, tuple(shape)
 
 
-def _read_exact(stream: IO[bytes], size: int, label: str) -> bytes:
-    chunks = []
-    remaining = size
-    while remaining:
-        chunk = stream.read(min(remaining, 1 << 24))
-        if not chunk:
-            got = size - remaining
-            raise DatasetError(f"{label}: truncated: header promises {size} bytes of data, found {got}")
-        chunks.append(chunk)
-        remaining -= len(chunk)
-    return b"".join(chunks)
+def _read_exact(stream: IO[bytes], size: int, label: str) -> np.ndarray:
+    """Exactly ``size`` bytes, read straight into one array (no chunk list, no join: the
+    peak is the payload itself). ``np.empty`` commits memory only as data arrives, so a
+    header that lies about its size costs nothing before the truncation is found."""
+    payload = np.empty(size, dtype=np.uint8)
+    view = memoryview(payload)  # type: ignore[arg-type]  # ndarray is a buffer; stubs disagree
+    done = 0
+    while done < size:
+        got = stream.readinto(view[done:done + (1 << 24)])  # type: ignore[attr-defined]
+        if not got:
+            raise DatasetError(f"{label}: truncated: header promises {size} bytes of data, found {done}")
+        done += got
+    return payload
 
 
 def write_idx(path: str | os.PathLike[str], array: np.ndarray, compress: bool | None = None) -> None:
