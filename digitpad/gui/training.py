@@ -35,6 +35,7 @@ class TrainOptions:
     augment: str = "light"
     limit: int | None = None  # only the first N training images (tests, quick runs)
     test_limit: int | None = None
+    my_drawings: int = 0  # include the user's saved drawings, each repeated this many times
 
     def argv(self, out: Path) -> list[str]:
         args = [sys.executable, "-m", "digitpad", "train", self.net, "--data", self.data,
@@ -45,6 +46,8 @@ class TrainOptions:
             args += ["--limit", str(self.limit)]
         if self.test_limit:
             args += ["--test-limit", str(self.test_limit)]
+        if self.my_drawings > 0:
+            args += ["--my-drawings", str(self.my_drawings)]
         return args
 
 
