@@ -3,6 +3,7 @@ every net's answer; prediction runs live after each stroke and, throttled, while
 
 from __future__ import annotations
 
+import functools
 import logging
 import tkinter as tk
 from pathlib import Path
@@ -12,19 +13,22 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PIL import Image
 
-from digitpad.gui import theme
+from digitpad.gui import keys, theme
 from digitpad.gui.netbar import AnswersRow, NetButtons, colour_of, label_of
 from digitpad.gui.pad import DrawingPad
-from digitpad.gui.panels import ResultPanel, StatusBar
+from digitpad.gui.panels import ResultPanel, StatusBar, verdict_of
 from digitpad.gui.predictor import Prediction, Predictor
 from digitpad.gui.preview import Preview
+from digitpad.gui.teach import Teaching, TeachRow, save_as
 from digitpad.gui.threads import run_in_thread
 from digitpad.gui.timing import LatencyTimer
 from digitpad.nets import SPECS, VOTE
 from digitpad.preprocess import EmptyDrawing, rasterize, to_mnist
+from digitpad.verdict import Verdict, too_small
 
 if TYPE_CHECKING:
     from digitpad.gui.chart import ProbabilityChart
+    from digitpad.gui.gallery import GalleryWindow
     from digitpad.gui.retrain import RetrainDialog
     from digitpad.gui.training import Command
 
@@ -46,20 +50,24 @@ class App:
         self.selected = tk.StringVar(root, self._first_available())
         self.image_input: np.ndarray | None = None  # set by File ▸ Open
         self.prediction: Prediction | None = None
+        self.verdict: Verdict | None = None
+        self.teaching = Teaching.open()
+        self.gallery: GalleryWindow | None = None
         self.chart: ProbabilityChart | None = None
         self.retrain_dialog: RetrainDialog | None = None
         self.train_command: Command | None = None  # tests put a stand-in trainer here
         self.timer = LatencyTimer(root)
         self.menus: dict[str, tk.Menu] = {}
         self._pending: str | None = None
+        self._pen_down = False
         self._layout()
-        from digitpad.gui import keys, menus
+        from digitpad.gui import menus
 
         menus.build(self)
         keys.bind(self)
         root.protocol("WM_DELETE_WINDOW", self.quit)
         self.refresh_nets()
-        self._show_fallback_warnings()
+        self._show_startup_messages()
 
     # --- layout ------------------------------------------------------------------------
     def _layout(self) -> None:
@@ -75,6 +83,10 @@ class App:
         self.pad.grid(row=1, column=0, sticky=tk.N)
         self._result_card(main).grid(row=1, column=1, sticky=tk.NSEW, padx=(round(PAD * s), 0))
         self._pad_tools(main).grid(row=2, column=0, sticky=tk.EW, pady=(8, 0))
+        self.teach_row = TeachRow(main, functools.partial(save_as, self),
+                                  keys.teach_accelerator(self.root))
+        self.teach_row.grid(row=2, column=1, sticky=tk.EW, padx=(round(PAD * s), 0), pady=(8, 0))
+        self.teach_row.set_problem(self.teaching.problem)
         self.answers = AnswersRow(main, self.fonts.heading, self.fonts.small)
         self.answers.grid(row=3, column=0, columnspan=2, sticky=tk.EW, pady=(10, round(PAD * s)))
         main.columnconfigure(1, weight=1)
@@ -86,7 +98,7 @@ class App:
         left = ttk.Frame(card, style="Card.TFrame", padding=(4, 0, 10, 0))
         left.configure(borderwidth=0)
         left.pack(side=tk.LEFT, fill=tk.Y)
-        self.result = ResultPanel(left)
+        self.result = ResultPanel(left, self.fonts.big)
         self.result.pack(side=tk.TOP)
         ttk.Label(left, text="what the net sees", style="CardMuted.TLabel").pack(pady=(8, 3))
         self.preview = Preview(left, self.scale)
@@ -140,6 +152,7 @@ class App:
 
     # --- prediction --------------------------------------------------------------------
     def _pad_changed(self, finished: bool) -> None:
+        self._pen_down = not finished
         if not self.pad.is_empty or finished:
             self.image_input = None
         if finished:
@@ -162,7 +175,7 @@ class App:
         """The 28x28 image the nets read now: the opened picture or the strokes."""
         if self.image_input is not None:
             return self.image_input
-        if self.pad.is_empty:
+        if too_small(self.pad.strokes):  # empty, a dot or a tiny scribble: nothing to read
             return None
         try:
             return to_mnist(rasterize(self.pad.strokes))
@@ -174,12 +187,20 @@ class App:
         image = self.current_image()
         name = self.selected.get()
         self.prediction = self.predictor.predict(image, name) if image is not None else None
+        self.verdict = verdict_of(self.prediction)
         self.preview.show(image)
-        self.result.show(self.prediction, label_of(name), colour_of(name),
-                         unavailable=not self.predictor.available(name))
+        self.result.show(self.verdict, label_of(name), colour_of(name), self._hint(image, name))
+        self.teach_row.set_ready(image is not None)
         self.answers.show(self.prediction, set(self.predictor.missing))
         self._show_chart()
         self.timer.finish()
+
+    def _hint(self, image: np.ndarray | None, name: str) -> str:
+        if not self.predictor.available(name):
+            return f"{label_of(name)} is not available"
+        if image is None and not self.pad.is_empty and not self._pen_down:
+            return "too small to read"
+        return "draw a digit"
 
     # --- commands ----------------------------------------------------------------------
     def select(self, name: str) -> None:
@@ -224,13 +245,16 @@ class App:
     def _first_available(self) -> str:
         return next((n for n in SPECS if self.predictor.available(n)), VOTE)
 
-    def _show_fallback_warnings(self) -> None:
+    def _show_startup_messages(self) -> None:
+        """Said once: weights that fell back to the shipped ones, no weights at all, and a
+        drawings file that was damaged (moved aside) or cannot be written now."""
         from digitpad.nets import registry
 
         messages = list(registry.fallback_warnings)
         registry.fallback_warnings.clear()
         if not self.predictor.nets:
             messages.append("No network weights found: retrain one with Train ▸ Retrain network…")
+        messages += self.teaching.startup_messages()
         if messages:
             self.status.say("; ".join(messages), "warning")
 
@@ -244,6 +268,7 @@ class App:
         self.retrain_dialog = RetrainDialog(
             self.root, net if net in SPECS else "B1", self.scale, self.predictor.test_accuracy,
             self.use_weights, command=self.train_command, extra=extra)
+        self.retrain_dialog.form.set_my_drawings(*self.teaching.retrain_offer())
         return self.retrain_dialog
 
     def use_weights(self, net: str, path: Path) -> None:
@@ -261,5 +286,6 @@ class App:
                 dialog.close()
             if dialog.job is not None and dialog.outcome in ("", "done"):
                 dialog.job.stop_now()
+        self.teaching.close()
         self.root.destroy()
 

@@ -30,9 +30,16 @@ def accelerator(root: tk.Misc, key: str) -> str:
     return f"⌘{key.upper()}" if is_mac(root) else f"Ctrl+{key.upper()}"
 
 
+def teach_accelerator(root: tk.Misc) -> str:
+    """How the teaching keys are shown: Ctrl+0…9 (⌘0…9 on macOS)."""
+    return f"{accelerator(root, '0')}…9"
+
+
 SHORTCUTS = (
     ("1 … 5", "choose B1, B2, B3, B4, K1"),
     ("V", "choose the vote of all nets"),
+    ("{mod}0 … 9", "it was this digit: keep the drawing, clear the pad"),
+    ("{mod}D", "my drawings: relabel, delete, export"),
     ("Esc, Delete", "clear the pad"),
     ("{mod}Z", "undo the last stroke"),
     ("{mod}O", "open an image of a digit"),
@@ -48,7 +55,7 @@ def shortcuts_text(root: tk.Misc) -> str:
 
 
 def bind(app: App) -> None:
-    from digitpad.gui import actions
+    from digitpad.gui import actions, gallery, teach
 
     root = app.root
     mod = modifier(root)
@@ -59,9 +66,14 @@ def bind(app: App) -> None:
         root.bind(f"<KeyPress-{key}>", lambda _e: app.select(VOTE))
     for key in ("Escape", "Delete"):
         root.bind(f"<KeyPress-{key}>", lambda _e: app.clear())
+    for digit in range(10):  # with the modifier, so they never clash with 1-5 (choose a net)
+        for keysym in (str(digit), f"KP_{digit}"):
+            root.bind(f"<{mod}-KeyPress-{keysym}>",
+                      functools.partial(_call, teach.save_as, app, digit))
     commands: dict[str, Callable[[], object]] = {
         "z": app.undo, "o": lambda: actions.ask_open_image(app),
-        "s": lambda: actions.ask_save_drawing(app), "r": app.open_retrain, "q": app.quit}
+        "s": lambda: actions.ask_save_drawing(app), "r": app.open_retrain, "q": app.quit,
+        "d": lambda: gallery.open_for(app)}
     for key, command in commands.items():
         for variant in (key, key.upper()):
             root.bind(f"<{mod}-KeyPress-{variant}>", functools.partial(_call, command))

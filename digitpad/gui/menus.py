@@ -7,7 +7,7 @@ import logging
 import tkinter as tk
 from typing import TYPE_CHECKING
 
-from digitpad.gui import actions, keys, theme
+from digitpad.gui import actions, gallery, keys, theme
 from digitpad.gui.netbar import label_of
 from digitpad.nets import SPECS, VOTE
 
@@ -37,6 +37,9 @@ def build(app: App) -> None:
                      command=lambda: actions.ask_open_image(app))
     file.add_command(label="Save drawing as PNG…", accelerator=acc("s"),
                      command=lambda: actions.ask_save_drawing(app))
+    file.add_separator()
+    file.add_command(label="My drawings…", accelerator=acc("d"),
+                     command=lambda: gallery.open_for(app))
     file.add_separator()
     file.add_command(label="Quit", accelerator=acc("q"), command=app.quit)
     bar.add_cascade(label="File", menu=file)

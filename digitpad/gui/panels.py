@@ -10,38 +10,62 @@ from tkinter import ttk
 from digitpad.gui import theme
 from digitpad.gui.predictor import Prediction
 from digitpad.gui.tooltip import Tooltip
+from digitpad.nets import VOTE
+from digitpad.verdict import Verdict, judge
 
 log = logging.getLogger(__name__)
 
 NO_DIGIT = " "  # keeps the digit's line height while nothing is read
+NOT_SURE_SAMPLE = "not sure: 8 or 8?"
+
+
+def verdict_of(prediction: Prediction | None) -> Verdict | None:
+    """Sure or not: the vote also needs every net to agree; one net, its probability."""
+    if prediction is None:
+        return None
+    return judge(prediction.probs, prediction.per_net if prediction.net == VOTE else None)
 
 
 class ResultPanel(ttk.Frame):
-    """"B1 says" / the digit, large / its probability."""
+    """"B1 says" / the digit, large / its probability; when the nets are not sure, the
+    digit greyed with a "?" and "not sure: 4 or 9?" instead of the probability."""
 
-    def __init__(self, master: tk.Misc) -> None:
+    def __init__(self, master: tk.Misc, font: tkfont.Font | None = None) -> None:
         super().__init__(master, style="Card.TFrame", padding=0)
         self.configure(borderwidth=0)
         self.title = ttk.Label(self, text="", style="CardMuted.TLabel")
-        self.digit = ttk.Label(self, text=NO_DIGIT, style="Digit.TLabel", foreground=theme.HINT,
+        answer = ttk.Frame(self, style="Card.TFrame", padding=0)
+        answer.configure(borderwidth=0)
+        self.digit = ttk.Label(answer, text=NO_DIGIT, style="Digit.TLabel", foreground=theme.HINT,
                                anchor=tk.CENTER, width=2)
-        self.probability = ttk.Label(self, text="draw a digit", style="Big.TLabel",
+        self.doubt = ttk.Label(answer, text="?", style="Digit.TLabel", foreground=theme.WARNING)
+        self.probability = ttk.Label(self, text="draw a digit", style="Note.TLabel",
                                      foreground=theme.HINT, anchor=tk.CENTER)
+        # as wide as "not sure: 4 or 9?" from the start, so the card never jumps
+        tk.Frame(self, width=font.measure(NOT_SURE_SAMPLE) + 8 if font else 1, height=1,
+                 background=theme.SURFACE).pack()
         self.title.pack(anchor=tk.CENTER)
-        self.digit.pack(anchor=tk.CENTER)
+        answer.pack(anchor=tk.CENTER)
+        self.digit.pack(side=tk.LEFT)
         self.probability.pack(anchor=tk.CENTER)
 
-    def show(self, prediction: Prediction | None, net_label: str, colour: str,
-             unavailable: bool = False) -> None:
+    def show(self, verdict: Verdict | None, net_label: str, colour: str,
+             hint: str = "draw a digit") -> None:
+        """``verdict``: what to say, or None with ``hint`` instead (nothing to read)."""
         self.title.configure(text=f"{net_label} says")
-        if prediction is None:
-            self.digit.configure(text=NO_DIGIT, foreground=theme.HINT)
-            text = f"{net_label} is not available" if unavailable else "draw a digit"
-            self.probability.configure(text=text, foreground=theme.HINT, style="Note.TLabel")
-            return
-        self.probability.configure(style="Big.TLabel")
-        self.digit.configure(text=str(prediction.digit), foreground=colour)
-        self.probability.configure(text=f"{prediction.probability:.1%}", foreground=theme.TEXT)
+        self.doubt.pack_forget()
+        if verdict is None:
+            self.digit.configure(text=NO_DIGIT, foreground=theme.HINT, width=2)
+            self.probability.configure(text=hint, foreground=theme.HINT, style="Note.TLabel")
+        elif verdict.sure:
+            self.digit.configure(text=str(verdict.digit), foreground=colour, width=2)
+            self.probability.configure(text=f"{verdict.probability:.1%}", foreground=theme.TEXT,
+                                       style="Big.TLabel")
+        else:
+            self.digit.configure(text=str(verdict.digit), foreground=theme.HINT, width=1)
+            self.doubt.pack(side=tk.LEFT)
+            self.probability.configure(text=verdict.text, foreground=theme.WARNING,
+                                       style="Big.TLabel")
 
 
 class StatusBar(ttk.Frame):

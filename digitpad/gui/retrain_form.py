@@ -1,6 +1,6 @@
-"""The choices of the retrain dialog: net, data, epochs and, under "Advanced", learning
-rate, batch size and augmentation. Data that is not on this machine is greyed out,
-with the reason."""
+"""The choices of the retrain dialog: net, data, epochs, whether to include your own
+drawings and, under "Advanced", learning rate, batch size and augmentation. Data that is
+not on this machine, and your drawings when there are none, are greyed out with the reason."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import tkinter as tk
 from tkinter import ttk
 
 from digitpad.datasets import sources
+from digitpad.gui import theme
 from digitpad.gui.training import TrainOptions
 from digitpad.nets import SPECS
 
@@ -17,6 +18,7 @@ log = logging.getLogger(__name__)
 
 DATA_LABELS = {"mnist": "MNIST", "emnist": "EMNIST digits"}
 AUGMENTS = ("none", "light", "strong")
+MY_REPEAT = "20"  # a few dozen drawings, each seen 20 times an epoch, weigh against 55000 digits
 
 
 def net_unavailable_reason(name: str) -> str:
@@ -35,10 +37,15 @@ class RetrainForm(ttk.Frame):
         self.learning_rate = tk.StringVar(self, "0.002")
         self.batch_size = tk.StringVar(self, "128")
         self.augment = tk.StringVar(self, "light")
+        self.mine = tk.BooleanVar(self, False)
+        self.mine_repeat = tk.StringVar(self, MY_REPEAT)
+        self.mine_count = 0
+        self.enabled = True
         self.data_buttons: dict[str, ttk.Radiobutton] = {}
         self.reasons: dict[str, str] = {}
         self.net_note = ttk.Label(self, style="Muted.TLabel")
         self._grid_basic()
+        self._grid_mine()
         self.advanced = self._advanced_frame()
         self._toggle = ttk.Button(self, text="▸ Advanced", style="Toggle.TButton",
                                   command=self.toggle_advanced, takefocus=False)
@@ -65,10 +72,44 @@ class RetrainForm(ttk.Frame):
                 ttk.Label(data, text=reason, style="Muted.TLabel", wraplength=380).grid(
                     row=2 * row + 1, column=0, sticky=tk.W, padx=(22, 0), pady=(0, 4))
             self.data_buttons[name] = button
-        ttk.Label(self, text="Epochs").grid(row=2, column=0, sticky=tk.W, pady=3)
+        ttk.Label(self, text="Epochs").grid(row=3, column=0, sticky=tk.W, pady=3)
         ttk.Spinbox(self, from_=1, to=200, textvariable=self.epochs, width=6).grid(
-            row=2, column=1, sticky=tk.W)
+            row=3, column=1, sticky=tk.W)
         self.columnconfigure(2, weight=1)
+
+    def _grid_mine(self) -> None:
+        frame = ttk.Frame(self)  # more data: under the data sets
+        frame.grid(row=2, column=1, columnspan=2, sticky=tk.W, pady=(2, 4))
+        self.mine_check = ttk.Checkbutton(frame, text="Include my drawings, each", variable=self.mine,
+                                          command=self._mine_changed)
+        self.mine_spin = ttk.Spinbox(frame, from_=1, to=1000, textvariable=self.mine_repeat, width=5)
+        self.mine_times = ttk.Label(frame, text="times an epoch")
+        self.mine_note = ttk.Label(frame, style="Muted.TLabel", wraplength=380)
+        self.mine_check.grid(row=0, column=0, sticky=tk.W)
+        self.mine_spin.grid(row=0, column=1, sticky=tk.W, padx=(4, 4))
+        self.mine_times.grid(row=0, column=2, sticky=tk.W)
+        self.mine_note.grid(row=1, column=0, columnspan=3, sticky=tk.W, padx=(22, 0))
+        self.set_my_drawings(0, "")
+
+    def set_my_drawings(self, count: int, reason: str) -> None:
+        """``count`` saved drawings can be included; with none, ``reason`` says why."""
+        first = self.mine_count == 0 and count > 0
+        self.mine_count = count
+        if first:
+            self.mine.set(True)  # the user taught the app: learn from it unless told not to
+        elif not count:
+            self.mine.set(False)
+        self.mine_note.configure(text=reason if not count else
+                                 f"{count} saved drawing{'s' if count != 1 else ''} "
+                                 "(File ▸ My drawings…)")
+        self._mine_changed()
+
+    def _mine_changed(self) -> None:
+        usable = self.enabled and self.mine_count > 0
+        self.mine_check.state(["!disabled"] if usable else ["disabled"])
+        ticked = usable and self.mine.get()
+        self.mine_spin.state(["!disabled"] if ticked else ["disabled"])
+        self.mine_times.configure(foreground=theme.TEXT if ticked else theme.HINT)
 
     def _advanced_frame(self) -> ttk.Frame:
         frame = ttk.Frame(self, padding=(16, 2, 0, 0))
@@ -100,13 +141,17 @@ class RetrainForm(ttk.Frame):
             self.data.set(next((d for d in DATA_LABELS if d not in self.reasons), "mnist"))
 
     def set_enabled(self, enabled: bool) -> None:
+        self.enabled = enabled
         for widget in self._inputs(self):
             if isinstance(widget, ttk.Radiobutton) and widget.cget("value") in self.reasons:
+                continue
+            if widget is self.mine_spin:  # follows its tick box
                 continue
             if isinstance(widget, ttk.Combobox):
                 widget.state(["!disabled", "readonly"] if enabled else ["disabled"])
             else:
                 widget.state(["!disabled"] if enabled else ["disabled"])
+        self._mine_changed()
 
     def _inputs(self, parent: tk.Misc) -> list[ttk.Widget]:
         found: list[ttk.Widget] = []
@@ -131,7 +176,13 @@ class RetrainForm(ttk.Frame):
                                                   1e-6, 10.0),
                             batch_size=round(_number(self.batch_size.get(), "batch size", 1, 65536,
                                                      whole=True)),
-                            augment=self.augment.get())
+                            augment=self.augment.get(), my_drawings=self._repeat())
+
+    def _repeat(self) -> int:
+        """How often each of the user's drawings is seen an epoch; 0: not included."""
+        if not (self.mine.get() and self.mine_count > 0):
+            return 0
+        return round(_number(self.mine_repeat.get(), "repeat of your drawings", 1, 1000, whole=True))
 
 
 def _number(text: str, what: str, low: float, high: float, whole: bool = False) -> float:
