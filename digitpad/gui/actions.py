@@ -50,7 +50,10 @@ def open_image(app: App, path: str | os.PathLike[str]) -> bool:
         image = read_digit(path)
         picture = open_image(path)
     except (ImageFileError, EmptyDrawing) as exc:
-        app.status.say(str(exc), "error")
+        name = Path(path).name  # the file's name, not its whole path, fits the status bar
+        reason = str(exc).replace(os.fspath(path), name)
+        app.status.say(f"Not opened: {reason if reason.startswith(name) else f'{name}: {reason}'}",
+                       "error")
         return False
     app.show_input_image(image, picture, Path(path).name)
     app.status.say(f"Opened {Path(path).name}")
