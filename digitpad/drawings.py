@@ -18,6 +18,7 @@ import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -36,6 +37,7 @@ MIGRATIONS = [
     )""",
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
+LOCK_WAIT_S = 2.0  # how long a write waits for another window's write to finish
 
 
 class DrawingsError(RuntimeError):
@@ -67,13 +69,13 @@ class DrawingStore:
         try:
             self.db = self._open()
         except sqlite3.DatabaseError as exc:
-            if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
-                raise DrawingsError(f"{self.path} is locked by another program") from exc
+            if not _is_damage(exc):  # locked, read-only folder, I/O error: the file may be fine
+                raise DrawingsError(f"cannot open {self.path}: {exc}") from exc
             self.db = self._start_afresh(exc)
 
     def _open(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.path, timeout=5.0, isolation_level=None, check_same_thread=False)
+        db = sqlite3.connect(self.path, timeout=LOCK_WAIT_S, isolation_level=None, check_same_thread=False)
         try:
             db.execute("PRAGMA journal_mode=WAL")
             if db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
@@ -102,8 +104,7 @@ class DrawingStore:
             source = Path(str(self.path) + suffix)
             if source.exists():
                 source.replace(Path(str(aside) + suffix))
-        self.notice = (f"Your drawings file was damaged ({error}); it was moved to {aside.name} "
-                       "and a new one started.")
+        self.notice = f"Drawings file was damaged; moved aside as {aside.name}, new one started."
         log.warning(self.notice)
         return self._open()
 
@@ -133,15 +134,20 @@ class DrawingStore:
     def delete(self, drawing_id: int) -> None:
         self._write("DELETE FROM drawings WHERE id = ?", (drawing_id,))
 
+    def _read(self, sql: str) -> list[Any]:
+        try:
+            return self.db.execute(sql).fetchall()
+        except sqlite3.Error as exc:
+            raise DrawingsError(f"could not read {self.path}: {exc}") from exc
+
     def all(self) -> list[Drawing]:
-        rows = self.db.execute("SELECT id, created, label, strokes, image, predictions FROM drawings "
-                               "ORDER BY id").fetchall()
+        rows = self._read("SELECT id, created, label, strokes, image, predictions FROM drawings ORDER BY id")
         return [Drawing(r[0], r[1], r[2], json.loads(r[3]),
                         np.frombuffer(r[4], np.uint8).reshape(28, 28).astype(np.float32) / 255,
                         json.loads(r[5])) for r in rows]
 
     def __len__(self) -> int:
-        return int(self.db.execute("SELECT count(*) FROM drawings").fetchone()[0])
+        return int(self._read("SELECT count(*) FROM drawings")[0][0])
 
     def net_scores(self) -> dict[str, tuple[int, int]]:
         """Per net: (how often it was right, on how many of your drawings)."""
@@ -185,6 +191,13 @@ class DrawingStore:
 
     def close(self) -> None:
         self.db.close()
+
+
+def _is_damage(error: sqlite3.DatabaseError) -> bool:
+    """Whether the file itself is bad (not a database, malformed, failed its check), as
+    opposed to being locked or in a folder we cannot write: only damage is moved aside."""
+    text = str(error).lower()
+    return any(sign in text for sign in ("not a database", "malformed", "integrity check", "corrupt"))
 
 
 def _check_label(label: int) -> None:

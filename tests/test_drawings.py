@@ -110,3 +110,18 @@ def test_write_failure_is_a_clear_error_and_keeps_data(tmp_path: Path) -> None:
     with pytest.raises(DrawingsError, match="could not save"):
         store.add(STROKES, image(), 2, {})
     assert [d.label for d in store.all()] == [1]
+
+
+def test_unopenable_file_is_an_error_and_is_not_moved(tmp_path: Path) -> None:
+    folder_in_the_way = tmp_path / "drawings.db"
+    folder_in_the_way.mkdir()
+    with pytest.raises(DrawingsError, match="cannot open"):
+        DrawingStore(folder_in_the_way)
+    assert folder_in_the_way.is_dir() and not list(tmp_path.glob("*.damaged-*"))
+
+
+def test_read_failures_are_drawings_errors(tmp_path: Path) -> None:
+    store = DrawingStore(tmp_path / "d.db")
+    store.db.execute("DROP TABLE drawings")
+    with pytest.raises(DrawingsError, match="could not read"):
+        store.all()

@@ -62,7 +62,10 @@ def test_a_stroke_predicts_and_hides_the_hint(gui: Harness) -> None:
     app = gui.app
     assert app.prediction is not None
     assert shown_digit(gui) == str(app.prediction.digit)
-    assert app.result.probability.cget("text") == f"{app.prediction.probability:.1%}"
+    verdict = app.verdict
+    assert verdict is not None and verdict.digit == app.prediction.digit
+    expected = f"{verdict.probability:.1%}" if verdict.sure else verdict.text
+    assert app.result.probability.cget("text") == expected
     assert not app.pad.hint_visible
     assert len(app.pad.strokes) == 1 and len(app.pad.strokes[0]) == len(CIRCLE)
 
