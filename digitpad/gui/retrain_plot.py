@@ -53,7 +53,7 @@ class AccuracyPlot:
         self.epochs: list[int] = []
         self.train: list[float] = []
         self.val: list[float] = []
-        self.reset(1)
+        self.reset(10)  # a plain 1..10 axis until a run says how many epochs
 
     def reset(self, epochs: int) -> None:
         self.epochs, self.train, self.val = [], [], []

@@ -9,6 +9,7 @@ so the user's weights stay as they were).
 from __future__ import annotations
 
 import logging
+import os
 import subprocess
 import sys
 import tempfile
@@ -105,4 +106,10 @@ def main(folder: Path) -> None:
 
 if __name__ == "__main__":
     logging.basicConfig(level=logging.INFO)
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("docs/screenshots"))
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("docs/screenshots")
+    with tempfile.TemporaryDirectory(prefix="digitpad-shots-") as home:
+        os.environ["DIGITPAD_HOME"] = home  # never the real user folder
+        main(target)
+    from digitpad.gui import screenshots_teach
+
+    screenshots_teach.main(target)
