@@ -25,16 +25,17 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--drawn", type=Path, default=default)
     parser.add_argument("--all-writers", action="store_true", help="not only the held-out writers")
+    parser.add_argument("--seed", type=int, default=0, help="placement of the drawn digits")
     args = parser.parse_args()
     pen = drawn.load(args.drawn)
     mask = np.ones(len(pen), bool) if args.all_writers else drawn.held_out_writers(pen.writers)
-    x, y = drawn.render(pen, pen.subset(mask)), pen.labels[mask]
+    x, y = drawn.render(pen, pen.subset(mask), seed=args.seed), pen.labels[mask]
     members = {name: predict_in_batches(net, x) for name, net in load_all().items()}
     vote = np.mean(list(members.values()), axis=0)
     print(f"{mask.sum()} drawings; vote accuracy {np.mean(vote.argmax(1) == y) * 100:.2f}%")
     print(f"{'min p':>6} {'agree':>6} {'not sure':>9} {'confident acc':>14}")
     for agreement in (0.6, 0.8, 1.0):
-        for threshold in (0.5, 0.6, 0.7, 0.8, 0.9):
+        for threshold in (0.5, 0.6, 0.7, 0.8, 0.85, 0.9):
             show(vote, members, y, threshold, agreement)
     print("rule in digitpad.verdict:")
     show(vote, members, y, verdict.MIN_PROBABILITY, verdict.MIN_AGREEMENT)

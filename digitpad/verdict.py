@@ -15,7 +15,7 @@ import numpy as np
 
 from digitpad import preprocess
 
-MIN_PROBABILITY = 0.80  # the vote's top probability must reach this...
+MIN_PROBABILITY = 0.85  # the vote's top probability must reach this...
 MIN_AGREEMENT = 1.0  # ...and this share of the nets must name the same digit
 MIN_EXTENT = 0.08  # a drawing smaller than this share of the canvas is too small to read
 
