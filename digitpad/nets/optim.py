@@ -32,7 +32,10 @@ class SGD:
 
 class Adam:
     """Adam (Kingma & Ba): per-parameter step sizes from running means of the gradient
-    and of its square, with bias correction for the first steps."""
+    and of its square, with bias correction for the first steps.
+
+    Every update is done in place through one scratch buffer per parameter: for small
+    nets the optimizer's passes over memory, not the matmuls, would otherwise dominate."""
 
     def __init__(self, params: list[np.ndarray], beta1: float = 0.9, beta2: float = 0.999,
                  eps: float = 1e-8) -> None:
@@ -40,18 +43,26 @@ class Adam:
         self.beta1, self.beta2, self.eps = beta1, beta2, eps
         self.m = [np.zeros_like(p) for p in params]
         self.v = [np.zeros_like(p) for p in params]
+        self.scratch = [np.empty_like(p) for p in params]
         self.t = 0
 
     def step(self, grads: list[np.ndarray], lr: float) -> None:
         self.t += 1
         b1, b2 = self.beta1, self.beta2
         step = lr * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
-        for p, g, m, v in zip(self.params, grads, self.m, self.v):
-            m *= b1
-            m += (1 - b1) * g
-            v *= b2
-            v += (1 - b2) * (g * g)
-            p -= (step * m / (np.sqrt(v) + self.eps)).astype(p.dtype, copy=False)
+        for p, g, m, v, tmp in zip(self.params, grads, self.m, self.v, self.scratch):
+            np.subtract(g, m, out=tmp)  # m += (1 - b1) * (g - m)
+            tmp *= 1 - b1
+            m += tmp
+            np.multiply(g, g, out=tmp)  # v += (1 - b2) * (g*g - v)
+            tmp -= v
+            tmp *= 1 - b2
+            v += tmp
+            np.sqrt(v, out=tmp)  # p -= step * m / (sqrt(v) + eps)
+            tmp += self.eps
+            np.divide(m, tmp, out=tmp)
+            tmp *= step
+            p -= tmp
 
 
 def cosine_lr(base: float, step: int, total: int, warmup: int) -> float:
