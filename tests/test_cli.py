@@ -64,6 +64,8 @@ def test_info_lists_nets_and_folders(capsys) -> None:
     assert main(["info"]) == 0
     out = capsys.readouterr().out
     assert "B1: 784-100-10-10" in out and "trained on MNIST" in out
+    assert "the original app trained B3 on EMNIST digits" in out  # said plainly, per net
+    assert "the original app trained B1" not in out
     assert f"user folder:   {os.environ['DIGITPAD_HOME']}" in out
 
 

@@ -33,7 +33,9 @@ class Classifier:
         meta = getattr(self, "meta", {})
         accuracy = meta.get("test_accuracy")
         acc = f", {accuracy * 100:.2f}% on {meta.get('test_set', 'the test set')}" if accuracy else ""
-        return f"{self.name}: {meta.get('architecture', '?')}; trained on {meta.get('trained_on', '?')}{acc}"
+        note = f" ({meta['note']})" if meta.get("note") else ""
+        return (f"{self.name}: {meta.get('architecture', '?')}; trained on {meta.get('trained_on', '?')}"
+                f"{acc}{note}")
 
     def __repr__(self) -> str:
         count = sum(p.size for p in self.parameters())

@@ -93,6 +93,9 @@ def load_file(name: str, path: str | os.PathLike[str]) -> Classifier:
         net = mlp.load(path, expected_sizes=net_spec.sizes)
     net.name = net_spec.name
     net.meta["path"] = os.fspath(path)
+    if net.meta.get("data", "mnist") != net_spec.intended_data:
+        wanted = {"mnist": "MNIST", "emnist": "EMNIST digits"}[net_spec.intended_data]
+        net.meta["note"] = f"the original app trained {net_spec.name} on {wanted}"
     return net
 
 
