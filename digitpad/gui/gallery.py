@@ -9,7 +9,6 @@ import datetime
 import functools
 import logging
 import os
-import sqlite3
 import tkinter as tk
 from collections.abc import Callable
 from pathlib import Path
@@ -114,7 +113,7 @@ class GalleryWindow(tk.Toplevel):
         try:
             drawings = self.store.all()[::-1]
             scores = self.store.net_scores()
-        except sqlite3.Error as exc:
+        except DrawingsError as exc:
             self.say(f"Could not read your drawings: {exc}", theme.ERROR)
             return
         self.drawings = {d.id: d for d in drawings}
@@ -174,7 +173,7 @@ class GalleryWindow(tk.Toplevel):
         try:
             Path(folder).mkdir(parents=True, exist_ok=True)
             paths = self.store.export_idx(folder) if kind == "idx" else self.store.export_png(folder)
-        except (OSError, sqlite3.Error) as exc:
+        except (OSError, DrawingsError) as exc:
             self.say(f"Export failed: {exc}", theme.ERROR)
             return []
         what = f"{len(paths)} files" if kind == "png" else "the images and labels IDX files"

@@ -57,7 +57,7 @@ class Teaching:
             return 0
         try:
             return len(self.store)
-        except sqlite3.Error as exc:
+        except DrawingsError as exc:
             log.warning("could not count the drawings: %s", exc)
             return 0
 
