@@ -125,3 +125,28 @@ def test_cosine_schedule_warms_up_then_decays() -> None:
     rates = [cosine_lr(1.0, s, total=100, warmup=10) for s in range(100)]
     assert rates[0] == pytest.approx(0.1) and rates[9] == pytest.approx(1.0)
     assert rates[99] < 0.05 and all(a >= b for a, b in zip(rates[10:], rates[11:]))
+
+
+def test_load_rejects_a_garbled_array_header(tmp_path) -> None:
+    """Found by fuzzing: numpy's header parser raises SyntaxError/TokenError on garbage."""
+    import zipfile
+
+    good = tmp_path / "good.npz"
+    mlp.MLP([784, 10]).save(good)
+    bad = tmp_path / "bad.npz"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bad, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "W0.npy":
+                data = data[:10] + b"{'descr': '<f4', 'shape': (784,\x00" + data[60:]
+            dst.writestr(info, data)
+    with pytest.raises(store.WeightsError, match="bad.npz"):
+        mlp.load(bad)
+
+
+def test_load_refuses_a_zip_bomb(tmp_path, monkeypatch) -> None:
+    path = tmp_path / "B1.npz"
+    mlp.MLP([784, 10]).save(path)
+    monkeypatch.setattr(store, "MAX_FILE_BYTES", 10_000)  # the file unpacks to ~31 kB
+    with pytest.raises(store.WeightsError, match="too large"):
+        mlp.load(path)
