@@ -46,9 +46,11 @@ def open_image(path: str | os.PathLike[str]) -> Image.Image:
         raise ImageFileError(f"{name}: not an image file Pillow can read") from exc
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise ImageFileError(f"{name}: refused, the image claims too many pixels") from exc
-    except (OSError, SyntaxError, ValueError, EOFError) as exc:
-        if isinstance(exc, ImageFileError):
-            raise
+    except ImageFileError:
+        raise
+    except Exception as exc:  # noqa: BLE001
+        # Pillow's decoders report damaged data in many ways (OSError, SyntaxError,
+        # struct.error, IndexError, ...); to the user each means the file is unreadable.
         raise ImageFileError(f"{name}: cannot decode the image ({exc})") from exc
 
 
