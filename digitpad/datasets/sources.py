@@ -55,6 +55,9 @@ class Dataset:
 def load(name: str, folder: Path | None = None) -> Dataset:
     """Load ``"mnist"`` or ``"emnist"`` (digits) from ``folder`` (default: the data folder)."""
     folder = folder or dirs.data_dir()
+    found, reason = available(name, folder)
+    if not found and name in DATASETS:
+        raise DatasetError(reason)  # says where it looked and how to get the files
     if name == "mnist":
         parts = {part: read_idx(_locate(folder, f, "mnist") or folder / f)
                  for part, f in MNIST_FILES.items()}
