@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from conftest import skip_unless_ci
 
 from digitpad.nets import cnn, registry, store
 from digitpad.train.config import TrainConfig
@@ -142,7 +143,7 @@ def keras_k1() -> Any:
     try:
         import tensorflow  # noqa: F401
     except ImportError:
-        pytest.skip('TensorFlow is not installed (pip install -e ".[cnn]")')
+        skip_unless_ci('TensorFlow is not installed (pip install -e ".[cnn]")')
     model = cnn.build_k1()
     rng = np.random.default_rng(3)
     for layer in model.layers:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import skip_unless_ci
 
 from digitpad import drawn
 from digitpad.cli import main
@@ -62,7 +63,7 @@ def test_render_gives_mnist_images(tmp_path: Path) -> None:
 
 def test_writer_split_is_disjoint_and_stable() -> None:
     if not UNIPEN.exists():
-        pytest.skip(f"{UNIPEN} not found")
+        skip_unless_ci(f"{UNIPEN} not found")
     pen = drawn.load(UNIPEN)
     held = drawn.held_out_writers(pen.writers)
     train_writers, held_writers = set(pen.writers[~held]), set(pen.writers[held])
