@@ -9,12 +9,14 @@ so the app can tell the user once.
 
 from __future__ import annotations
 
+import datetime
 import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from digitpad import dirs, settings
+from digitpad.atomic import atomic_write_bytes
 from digitpad.nets import store
 from digitpad.nets.base import Classifier
 
@@ -70,14 +72,28 @@ def chosen_path(name: str) -> Path | None:
 
 def choose(name: str, path: str | os.PathLike[str] | None) -> None:
     """Make ``path`` the weights of ``name`` from now on (None: back to the shipped ones).
-    The file is loaded first, so a bad file is refused here rather than at next start."""
+
+    The file is loaded first, so a bad file is refused here rather than at next start.
+    A file from outside the user's weights folder is copied in (atomically), so moving or
+    deleting the original later does not take the user's choice away."""
     chosen = settings.read().get("weights", {})
     if path is None:
         chosen.pop(spec(name).name, None)
     else:
         load_file(name, path)
-        chosen[spec(name).name] = os.fspath(Path(path).resolve())
+        chosen[spec(name).name] = os.fspath(_keep_copy(name, Path(path)).resolve())
     settings.update(weights=chosen)
+
+
+def _keep_copy(name: str, path: Path) -> Path:
+    folder = dirs.user_weights_dir()
+    if path.resolve().parent == folder.resolve():
+        return path
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    copy = folder / f"{spec(name).name}-imported-{stamp}{path.suffix}"
+    atomic_write_bytes(copy, path.read_bytes())
+    log.info("copied %s to %s", path, copy)
+    return copy
 
 
 def load_file(name: str, path: str | os.PathLike[str]) -> Classifier:

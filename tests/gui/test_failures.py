@@ -52,7 +52,9 @@ def test_damaged_weights_and_drawings_are_both_said(
     mine = tmp_path / "mine.npz"
     MLP(SPECS["B2"].sizes, name="B2").save(mine, trained_on="mine")
     registry.choose("B2", mine)
-    mine.write_bytes(b"")
+    kept = registry.chosen_path("B2")
+    assert kept is not None
+    kept.write_bytes(b"")  # the user's kept copy is damaged
     damage(drawings.default_path())
     gui = make_harness()
     assert "B2: your weights could not be loaded" in message(gui)

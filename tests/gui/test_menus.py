@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
+from digitpad import dirs
 from digitpad.gui import actions, keys
 from digitpad.nets import SPECS, VOTE, registry
 from digitpad.nets.mlp import MLP
@@ -84,7 +85,11 @@ def test_load_weights_then_restore_the_shipped_ones(gui: Harness, tmp_path: Path
     gui.key("2")
     assert actions.load_weights(gui.app, mine)
     assert gui.app.predictor.nets["B2"].meta["trained_on"] == "mine"
-    assert registry.chosen_path("B2") == mine.resolve()
+    kept = registry.chosen_path("B2")
+    assert kept is not None and kept.parent == dirs.user_weights_dir().resolve()
+    assert kept.read_bytes() == mine.read_bytes()  # a copy: moving the original loses nothing
+    mine.unlink()
+    assert registry.load("B2").meta["trained_on"] == "mine"
     actions.restore_shipped(gui.app)
     assert gui.app.predictor.nets["B2"].meta["trained_on"] == "random (test)"
     assert registry.chosen_path("B2") is None
@@ -113,7 +118,9 @@ def test_damaged_chosen_weights_are_reported_once(random_weights: Path, tmp_path
     mine = tmp_path / "mine.npz"
     MLP(SPECS["B1"].sizes, name="B1").save(mine, trained_on="mine")
     registry.choose("B1", mine)
-    mine.write_bytes(b"damaged")
+    kept = registry.chosen_path("B1")
+    assert kept is not None
+    kept.write_bytes(b"damaged")
     gui = make_harness()
     assert "could not be loaded" in str(gui.app.status.message.cget("text"))
     assert gui.app.predictor.nets["B1"].meta["trained_on"] == "random (test)"
