@@ -45,6 +45,8 @@ def add_train_parser(commands: Any) -> None:
                        help="also train on pen-drawn digits (UNIPEN .npz) of the writers "
                             "'evaluate --drawn --held-out' does not use")
     train.add_argument("--pen-copies", type=int, default=d.pen_copies)
+    train.add_argument("--ema", type=float, default=d.ema, metavar="DECAY",
+                       help="use a moving average of the weights (e.g. 0.999)")
     train.add_argument("--teacher", help="distil from this trained net as well (e.g. K1)")
     train.add_argument("--teacher-weight", type=float, default=d.teacher_weight)
     train.add_argument("--my-drawings", type=int, default=0, metavar="REPEAT",
@@ -130,7 +132,7 @@ def cmd_train(args: argparse.Namespace) -> int:
                          augment=args.augment, activation=args.activation, limit=args.limit,
                          test_limit=args.test_limit, patience=args.patience, seed=args.seed,
                          my_drawings=args.my_drawings, pen_digits=args.pen_digits,
-                         pen_copies=args.pen_copies, teacher=args.teacher,
+                         pen_copies=args.pen_copies, teacher=args.teacher, ema=args.ema,
                          teacher_weight=args.teacher_weight)
     out = args.out or default_out(config.net)
     try:

@@ -150,3 +150,16 @@ def test_load_refuses_a_zip_bomb(tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(store, "MAX_FILE_BYTES", 10_000)  # the file unpacks to ~31 kB
     with pytest.raises(store.WeightsError, match="too large"):
         mlp.load(path)
+
+
+def test_weight_average_tracks_and_swaps_back() -> None:
+    from digitpad.nets.optim import WeightAverage
+
+    w = np.zeros(3)
+    average = WeightAverage([w], decay=0.5)
+    w[:] = 4.0
+    average.update()  # 0.5 * 0 + 0.5 * 4
+    np.testing.assert_allclose(average.average[0], 2.0)
+    with average.swapped_in():
+        np.testing.assert_allclose(w, 2.0)
+    np.testing.assert_allclose(w, 4.0)

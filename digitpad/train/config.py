@@ -24,6 +24,7 @@ class TrainConfig:
     patience: int | None = None  # stop after this many epochs without a better val accuracy
     pen_digits: str | None = None  # a UNIPEN-style .npz: train also on its non-held-out writers
     pen_copies: int = 3  # each pen digit drawn this many times (random size and place)
+    ema: float = 0.0  # > 0: keep and use a moving average of the weights with this decay
     teacher: str | None = None  # a trained net (e.g. "K1") whose soft answers the student also learns
     teacher_weight: float = 0.5  # share of the target taken from the teacher
     my_drawings: int = 0  # include the user's saved drawings, each repeated this many times per epoch

@@ -3,6 +3,7 @@ rate schedule, best-epoch keeping on a held-out validation split, and callbacks.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from pathlib import Path
@@ -11,7 +12,7 @@ import numpy as np
 
 from digitpad.nets.functions import ACTIVATIONS
 from digitpad.nets.mlp import MLP
-from digitpad.nets.optim import Adam, cosine_lr
+from digitpad.nets.optim import Adam, WeightAverage, cosine_lr
 from digitpad.nets.registry import spec
 from digitpad.train.augment import PRESETS
 from digitpad.train.batches import augmented_batches
@@ -59,6 +60,7 @@ def _fit(net: MLP, splits: Splits, config: TrainConfig, callbacks: Callbacks,
     total, warmup = config.epochs * batches, min(batches, config.epochs * batches // 10)
     best_params, best_accuracy, stale = [p.copy() for p in net.parameters()], -1.0, 0
     targets = training_targets(splits, config, callbacks)
+    average = WeightAverage(net.parameters(), config.ema) if config.ema else None
     for epoch in range(1, config.epochs + 1):
         loss_sum, correct, seen = 0.0, 0, 0
         stream = augmented_batches(splits.x_train, np.arange(len(splits.y_train)), config.batch_size,
@@ -70,12 +72,16 @@ def _fit(net: MLP, splits: Splits, config: TrainConfig, callbacks: Callbacks,
             y = splits.y_train[index]
             loss, grads, probs = net.loss_and_gradients(x.reshape(len(x), -1), targets[index], config.l2)
             optimizer.step(grads, cosine_lr(config.learning_rate, step, total, warmup))
+            if average is not None:
+                average.update()
             loss_sum, seen = loss_sum + loss * len(x), seen + len(x)
             correct += int((probs.argmax(axis=1) == y).sum())
             if batch % REPORT_EVERY == 0 or batch == batches:
                 callbacks.on_batch(BatchProgress(epoch, config.epochs, batch, batches, loss_sum / seen,
                                                  correct / seen, time.perf_counter() - start))
-        val_loss, val_accuracy = evaluate(net, splits.x_val, splits.y_val)
+        with average.swapped_in() if average is not None else contextlib.nullcontext():
+            val_loss, val_accuracy = evaluate(net, splits.x_val, splits.y_val)
+            params_now = [p.copy() for p in net.parameters()]  # what is kept if best
         record = EpochResult(epoch, config.epochs, loss_sum / seen, correct / seen, val_loss,
                              val_accuracy, time.perf_counter() - start,
                              cosine_lr(config.learning_rate, epoch * batches - 1, total, warmup))
@@ -84,7 +90,7 @@ def _fit(net: MLP, splits: Splits, config: TrainConfig, callbacks: Callbacks,
         log.info("epoch %d/%d: train %.4f, val %.4f", epoch, config.epochs, record.train_accuracy,
                  val_accuracy)
         if val_accuracy > best_accuracy:
-            best_params, best_accuracy, stale = [p.copy() for p in net.parameters()], val_accuracy, 0
+            best_params, best_accuracy, stale = params_now, val_accuracy, 0
             result.best_epoch = epoch
         else:
             stale += 1
