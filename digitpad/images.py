@@ -60,7 +60,12 @@ def read_digit(path: str | os.PathLike[str]) -> np.ndarray:
     Raises :class:`ImageFileError` for an unreadable file and
     :class:`preprocess.EmptyDrawing` for a picture with no digit on it.
     """
-    image = open_image(path)
-    if max(image.size) > WORKING_SIDE:
-        image.thumbnail((WORKING_SIDE, WORKING_SIDE), Image.Resampling.BOX)
-    return preprocess.from_photo(image)
+    return digit_from_picture(open_image(path))
+
+
+def digit_from_picture(picture: Image.Image) -> np.ndarray:
+    """:func:`read_digit` for a picture already opened (``picture`` is not changed)."""
+    if max(picture.size) > WORKING_SIDE:
+        picture = picture.copy()
+        picture.thumbnail((WORKING_SIDE, WORKING_SIDE), Image.Resampling.BOX)
+    return preprocess.from_photo(picture)

@@ -44,11 +44,11 @@ def ask_open_image(app: App) -> None:
 
 def open_image(app: App, path: str | os.PathLike[str]) -> bool:
     """Classify a photo or scan of a dark digit on light paper."""
-    from digitpad.images import ImageFileError, open_image, read_digit
+    from digitpad.images import ImageFileError, digit_from_picture, open_image
 
     try:
-        image = read_digit(path)
-        picture = open_image(path)
+        picture = open_image(path)  # decoded once: shown, and read as a digit
+        image = digit_from_picture(picture)
     except (ImageFileError, EmptyDrawing) as exc:
         name = Path(path).name  # the file's name, not its whole path, fits the status bar
         reason = str(exc).replace(os.fspath(path), name)
