@@ -146,7 +146,8 @@ def cmd_info(args: argparse.Namespace) -> int:
     for name in SPECS:
         try:
             net = registry.load(name)
-            source = "yours" if registry.chosen_path(name) and not registry.fallback_warnings else "shipped"
+            shipped = net.meta.get("path") == str(registry.shipped_path(name))
+            source = "shipped" if shipped else "yours"
             print(f"  {net.describe()}\n      weights ({source}): {net.meta.get('path')}")
         except WeightsError as exc:
             print(f"  {name}: not available ({exc})")

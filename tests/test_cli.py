@@ -126,3 +126,19 @@ def test_no_display_is_a_clear_message() -> None:
                           timeout=60)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "cannot open the window" in done.stderr and "digitpad predict" in done.stderr
+
+
+def test_info_says_whose_weights_each_net_uses(capsys) -> None:
+    from digitpad.nets import mlp, registry
+
+    mine = Path(os.environ["DIGITPAD_HOME"]) / "weights" / "B2-mine.npz"
+    mlp.MLP([784, 150, 200, 100, 10], name="B2").save(mine, trained_on="mine")
+    registry.choose("B2", mine)
+    broken = mine.with_name("B1-broken.npz")
+    mlp.MLP([784, 100, 10, 10], name="B1").save(broken)
+    registry.choose("B1", broken)
+    broken.write_bytes(b"damaged")  # B1 falls back; that must not relabel B2's weights
+    assert main(["info"]) == 0
+    out = capsys.readouterr().out
+    assert f"weights (yours): {mine}" in out
+    assert f"weights (shipped): {registry.shipped_path('B1')}" in out
