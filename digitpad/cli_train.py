@@ -49,6 +49,11 @@ def add_train_parser(commands: Any) -> None:
                        help="use a moving average of the weights (e.g. 0.999)")
     train.add_argument("--teacher", help="distil from this trained net as well (e.g. K1)")
     train.add_argument("--teacher-weight", type=float, default=d.teacher_weight)
+    train.add_argument("--teacher-views", type=int, default=d.teacher_views, metavar="V",
+                       help="the teacher answers for V fixed augmented views, which the student trains "
+                            "on in turn (cached in your folder; K1 takes ~1.5 min per view on one core)")
+    train.add_argument("--teacher-runtime", choices=("numpy", "keras"), default=d.teacher_runtime,
+                       help="run the teacher in Keras for --teacher-views (fast with a GPU)")
     train.add_argument("--my-drawings", type=int, default=0, metavar="REPEAT",
                        help="also train on your saved drawings, each repeated REPEAT times per epoch")
     train.add_argument("--out", type=Path, help="weights file to write (default: in your user folder)")
@@ -133,7 +138,8 @@ def cmd_train(args: argparse.Namespace) -> int:
                          test_limit=args.test_limit, patience=args.patience, seed=args.seed,
                          my_drawings=args.my_drawings, pen_digits=args.pen_digits,
                          pen_copies=args.pen_copies, teacher=args.teacher, ema=args.ema,
-                         teacher_weight=args.teacher_weight)
+                         teacher_weight=args.teacher_weight, teacher_views=args.teacher_views,
+                         teacher_runtime=args.teacher_runtime)
     out = args.out or default_out(config.net)
     try:
         registry.spec(config.net)

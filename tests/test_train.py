@@ -120,7 +120,7 @@ def test_training_with_my_drawings_learns_them(mnist_available: Path) -> None:
 
 def test_distillation_targets_mix_labels_and_teacher(mnist_available: Path) -> None:
     from digitpad.train.data import prepare
-    from digitpad.train.mlp_trainer import training_targets
+    from digitpad.train.teacher import static_targets as training_targets
 
     config = TrainConfig(net="B1", limit=600, val_size=100, teacher="K1", teacher_weight=0.5)
     splits = prepare(config)

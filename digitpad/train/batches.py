@@ -36,3 +36,13 @@ def augmented_batches(x: np.ndarray, y: np.ndarray, batch_size: int, rng: np.ran
                 pending = pool.submit(prepare, k + 1)
             for i in range(0, len(chunk), batch_size):
                 yield images[i:i + batch_size], y[chunk[i:i + batch_size]]
+
+
+def shuffled_batches(images: np.ndarray, batch_size: int,
+                     rng: np.random.Generator) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """One epoch of ``(images (B, 28, 28), indices (B,))`` of already augmented images,
+    in a fresh random order."""
+    order = rng.permutation(len(images))
+    for i in range(0, len(order), batch_size):
+        index = order[i:i + batch_size]
+        yield images[index], index

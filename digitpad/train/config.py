@@ -27,6 +27,8 @@ class TrainConfig:
     ema: float = 0.0  # > 0: keep and use a moving average of the weights with this decay
     teacher: str | None = None  # a trained net (e.g. "K1") whose soft answers the student also learns
     teacher_weight: float = 0.5  # share of the target taken from the teacher
+    teacher_views: int = 0  # > 0: the teacher answers for this many fixed augmented views (see train.views)
+    teacher_runtime: str = "numpy"  # "keras": the teacher's answers come from Keras (fast on a GPU)
     my_drawings: int = 0  # include the user's saved drawings, each repeated this many times per epoch
 
     def to_dict(self) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -14,16 +15,16 @@ from digitpad.nets.functions import ACTIVATIONS
 from digitpad.nets.mlp import MLP
 from digitpad.nets.optim import Adam, WeightAverage, cosine_lr
 from digitpad.nets.registry import spec
+from digitpad.train import teacher, views
 from digitpad.train.augment import PRESETS
-from digitpad.train.batches import augmented_batches
+from digitpad.train.batches import augmented_batches, shuffled_batches
 from digitpad.train.config import TrainConfig
-from digitpad.train.data import Splits, one_hot, prepare
+from digitpad.train.data import Splits, prepare
 from digitpad.train.metadata import run_metadata
 from digitpad.train.progress import BatchProgress, Callbacks, Cancelled, EpochResult, TrainResult
 
 log = logging.getLogger(__name__)
 REPORT_EVERY = 10  # batches between progress callbacks
-TEMPERATURE = 2.0  # softens the teacher's answers so its second choices show
 
 
 def train_mlp(config: TrainConfig, callbacks: Callbacks, out: Path | None = None) -> TrainResult:
@@ -59,12 +60,9 @@ def _fit(net: MLP, splits: Splits, config: TrainConfig, callbacks: Callbacks,
     batches = -(-len(splits.x_train) // config.batch_size)
     total, warmup = config.epochs * batches, min(batches, config.epochs * batches // 10)
     best_params, best_accuracy, stale = [p.copy() for p in net.parameters()], -1.0, 0
-    targets = training_targets(splits, config, callbacks)
     average = WeightAverage(net.parameters(), config.ema) if config.ema else None
-    for epoch in range(1, config.epochs + 1):
+    for epoch, (stream, targets) in enumerate(_epochs(splits, config, callbacks, rng), 1):
         loss_sum, correct, seen = 0.0, 0, 0
-        stream = augmented_batches(splits.x_train, np.arange(len(splits.y_train)), config.batch_size,
-                                   rng, PRESETS[config.augment])
         for batch, (x, index) in enumerate(stream, 1):
             if callbacks.cancelled():
                 raise Cancelled
@@ -101,24 +99,26 @@ def _fit(net: MLP, splits: Splits, config: TrainConfig, callbacks: Callbacks,
         param[...] = best
 
 
-def training_targets(splits: Splits, config: TrainConfig, callbacks: Callbacks) -> np.ndarray:
-    """(N, 10) targets: the one-hot labels, mixed with a teacher's softened answers when
-    ``config.teacher`` is set (knowledge distillation, Hinton et al. 2015: the teacher's
-    "a 7 that looks a bit like a 1" carries more than the label alone). The teacher reads
-    the un-augmented images once; augmentation does not change what digit it is."""
-    targets = one_hot(splits.y_train)
-    if not config.teacher:
-        return targets
-    from digitpad.nets import load_network
+Batches = Iterator[tuple[np.ndarray, np.ndarray]]  # (images (B, 28, 28), indices into the training set)
 
-    teacher = load_network(config.teacher)
-    callbacks.on_message(f"computing {teacher.name}'s answers for {len(targets)} training images")
-    soft = np.concatenate([teacher.predict_proba(splits.x_train[i:i + 1000])
-                           for i in range(0, len(targets), 1000)]).astype(np.float64)
-    soft = soft ** (1 / TEMPERATURE)
-    soft /= soft.sum(axis=1, keepdims=True)
-    w = config.teacher_weight
-    return ((1 - w) * targets + w * soft).astype(np.float32)
+
+def _epochs(splits: Splits, config: TrainConfig, callbacks: Callbacks,
+            rng: np.random.Generator) -> Iterator[tuple[Batches, np.ndarray]]:
+    """Each epoch's mini-batches and the (N, 10) targets they index: freshly augmented
+    images and fixed targets, or with ``teacher_views`` the next view and the teacher's
+    answers for exactly that view."""
+    strength = PRESETS[config.augment]
+    if not config.teacher_views:
+        targets = teacher.static_targets(splits, config, callbacks)
+        for _ in range(config.epochs):
+            yield augmented_batches(splits.x_train, np.arange(len(splits.y_train)), config.batch_size,
+                                    rng, strength), targets
+        return
+    table = teacher.views_for(config, splits, callbacks)
+    for view, images in views.view_stream(splits.x_train, config.seed, table.views, strength, config.epochs):
+        table.check(view, images)
+        targets = table.targets(view, splits.y_train, config.teacher_weight, teacher.TEMPERATURE)
+        yield shuffled_batches(images, config.batch_size, rng), targets
 
 
 def evaluate(net: MLP, x: np.ndarray, y: np.ndarray, batch: int = 2000) -> tuple[float, float]:
@@ -138,5 +138,7 @@ def _metadata(config: TrainConfig, splits: Splits, result: TrainResult) -> dict[
     meta = run_metadata(config, splits, result)
     if config.teacher:
         meta["trained_on"] += f", also learning from {config.teacher}'s answers"
-        meta["teacher"] = f"{config.teacher} (weight {config.teacher_weight}, temperature {TEMPERATURE})"
+        views_text = f", on {config.teacher_views} augmented views" if config.teacher_views else ""
+        meta["teacher"] = (f"{config.teacher} (weight {config.teacher_weight}, temperature "
+                           f"{teacher.TEMPERATURE}{views_text})")
     return meta
