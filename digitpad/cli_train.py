@@ -173,14 +173,15 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
     try:
         x, y, title = _evaluation_set(args)
-        names = [n.upper() for n in args.nets if n.lower() != VOTE]
-        nets = {n: registry.load(n) for n in (names or list(registry.SPECS))}
+        listed = [n.upper() for n in args.nets if n.lower() != VOTE] or list(registry.SPECS)
+        wants_vote = VOTE in [n.lower() for n in args.nets]
+        # "vote" is always the vote of every net, as load_network("vote") is, whichever are listed
+        nets = {n: registry.load(n) for n in (list(registry.SPECS) if wants_vote else listed)}
     except (DatasetError, WeightsError, ValueError) as exc:
         print(f"digitpad: {exc}", file=sys.stderr)
         return 2
-    reports = evaluate(nets, x, y)
-    if VOTE not in [n.lower() for n in args.nets]:
-        reports.pop(VOTE, None)
+    reports = {name: report for name, report in evaluate(nets, x, y).items()
+               if name in listed or (wants_vote and name == VOTE)}
     print(format_table(reports, title))
     for name, report in reports.items():
         if args.confusion:

@@ -75,6 +75,20 @@ def test_evaluate_gate_fails_below_min_accuracy(mnist_available: Path, capsys) -
     assert "B1" in capsys.readouterr().out
 
 
+def test_evaluate_vote_is_the_vote_of_every_net(mnist_available: Path, capsys) -> None:
+    """Listing some nets does not shrink the vote to them: it stays load_network("vote")."""
+    from digitpad import datasets
+    from digitpad.evaluate import predict_in_batches
+    from digitpad.nets import load_network
+
+    assert main(["evaluate", "B1", "vote"]) == 0
+    rows = {line.split()[0]: line.split()[1] for line in capsys.readouterr().out.splitlines()[3:]}
+    assert set(rows) == {"B1", "vote"}
+    test = datasets.load("mnist")
+    probs = predict_in_batches(load_network("vote"), test.test_images.astype("float32") / 255)
+    assert rows["vote"] == f"{(probs.argmax(1) == test.test_labels).mean() * 100:.2f}%"
+
+
 def run_cli(*args: str, **kwargs) -> subprocess.Popen[str]:
     return subprocess.Popen([sys.executable, "-m", "digitpad", *args], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, **kwargs)
