@@ -52,8 +52,6 @@ def add_train_parser(commands: Any) -> None:
     train.add_argument("--teacher-views", type=int, default=d.teacher_views, metavar="V",
                        help="the teacher answers for V fixed augmented views, which the student trains "
                             "on in turn (cached in your folder; K1 takes ~1.5 min per view on one core)")
-    train.add_argument("--clean-epochs", type=int, default=d.clean_epochs, metavar="N",
-                       help="train the last N epochs on undistorted images")
     train.add_argument("--teacher-runtime", choices=("numpy", "keras"), default=d.teacher_runtime,
                        help="run the teacher in Keras for --teacher-views (fast with a GPU)")
     train.add_argument("--my-drawings", type=int, default=0, metavar="REPEAT",
@@ -141,7 +139,7 @@ def cmd_train(args: argparse.Namespace) -> int:
                          my_drawings=args.my_drawings, pen_digits=args.pen_digits,
                          pen_copies=args.pen_copies, teacher=args.teacher, ema=args.ema,
                          teacher_weight=args.teacher_weight, teacher_views=args.teacher_views,
-                         teacher_runtime=args.teacher_runtime, clean_epochs=args.clean_epochs)
+                         teacher_runtime=args.teacher_runtime)
     out = args.out or default_out(config.net)
     try:
         registry.spec(config.net)

@@ -149,14 +149,3 @@ def test_training_on_emnist_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     result = run(config, out=tmp_path / "B3.npz")
     assert result.meta["trained_on"].startswith("EMNIST digits")
     assert "EMNIST" in result.meta["test_set"] and result.test_accuracy > 0.9
-
-
-def test_clean_epochs_train_on_undistorted_images(mnist_available: Path) -> None:
-    base = dict(net="B3", epochs=2, limit=1500, test_limit=300, val_size=300)
-    all_clean = run(TrainConfig(**base, augment="light", clean_epochs=2))
-    unaugmented = run(TrainConfig(**base, augment="none"))
-    assert [e.train_loss for e in all_clean.history] == [e.train_loss for e in unaugmented.history]
-    last_clean = run(TrainConfig(**base, augment="light", clean_epochs=1))
-    augmented = run(TrainConfig(**base, augment="light"))
-    assert last_clean.history[0].train_loss == augmented.history[0].train_loss
-    assert last_clean.history[1].train_loss != augmented.history[1].train_loss

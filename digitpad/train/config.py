@@ -29,7 +29,6 @@ class TrainConfig:
     teacher_weight: float = 0.5  # share of the target taken from the teacher
     teacher_views: int = 0  # > 0: the teacher answers for this many fixed augmented views (see train.views)
     teacher_runtime: str = "numpy"  # "keras": the teacher's answers come from Keras (fast on a GPU)
-    clean_epochs: int = 0  # the last N epochs train on undistorted images (no augmentation)
     my_drawings: int = 0  # include the user's saved drawings, each repeated this many times per epoch
 
     def to_dict(self) -> dict[str, Any]:

@@ -106,27 +106,19 @@ def _epochs(splits: Splits, config: TrainConfig, callbacks: Callbacks,
             rng: np.random.Generator) -> Iterator[tuple[Batches, np.ndarray]]:
     """Each epoch's mini-batches and the (N, 10) targets they index: freshly augmented
     images and fixed targets, or with ``teacher_views`` the next view and the teacher's
-    answers for exactly that view. The last ``clean_epochs`` epochs show the images
-    undistorted, so the net settles on digits as they are drawn and scanned."""
+    answers for exactly that view."""
     strength = PRESETS[config.augment]
-    augmented = max(0, config.epochs - config.clean_epochs)
-    static: np.ndarray | None = None
-    if config.teacher_views and augmented:
-        table = teacher.views_for(config, splits, callbacks)
-        for view, images in views.view_stream(splits.x_train, config.seed, table.views, strength, augmented):
-            table.check(view, images)
-            targets = table.targets(view, splits.y_train, config.teacher_weight, teacher.TEMPERATURE)
-            yield shuffled_batches(images, config.batch_size, rng), targets
-    elif augmented:
-        static = teacher.static_targets(splits, config, callbacks)
-        for _ in range(augmented):
+    if not config.teacher_views:
+        targets = teacher.static_targets(splits, config, callbacks)
+        for _ in range(config.epochs):
             yield augmented_batches(splits.x_train, np.arange(len(splits.y_train)), config.batch_size,
-                                    rng, strength), static
-    if config.epochs > augmented:
-        static = static if static is not None else teacher.static_targets(splits, config, callbacks)
-        for _ in range(config.epochs - augmented):
-            yield augmented_batches(splits.x_train, np.arange(len(splits.y_train)), config.batch_size,
-                                    rng, None), static
+                                    rng, strength), targets
+        return
+    table = teacher.views_for(config, splits, callbacks)
+    for view, images in views.view_stream(splits.x_train, config.seed, table.views, strength, config.epochs):
+        table.check(view, images)
+        targets = table.targets(view, splits.y_train, config.teacher_weight, teacher.TEMPERATURE)
+        yield shuffled_batches(images, config.batch_size, rng), targets
 
 
 def evaluate(net: MLP, x: np.ndarray, y: np.ndarray, batch: int = 2000) -> tuple[float, float]:
