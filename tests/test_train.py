@@ -149,3 +149,15 @@ def test_training_on_emnist_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     result = run(config, out=tmp_path / "B3.npz")
     assert result.meta["trained_on"].startswith("EMNIST digits")
     assert "EMNIST" in result.meta["test_set"] and result.test_accuracy > 0.9
+
+
+def test_best_epoch_is_the_lowest_validation_loss() -> None:
+    from digitpad.train.progress import BestEpoch
+
+    best = BestEpoch(patience=2)
+    assert [best.better(e, loss) for e, loss in enumerate([0.5, 0.3, 0.31, 0.2, 0.25], 1)] == \
+        [True, True, False, True, False]
+    assert best.epoch == 4 and not best.out_of_patience
+    assert not best.better(6, 0.2) and best.out_of_patience  # a tie is no improvement
+    without = BestEpoch(patience=None, has_validation=False)
+    assert all(without.better(e, 0.0) for e in range(1, 4)) and without.epoch == 3

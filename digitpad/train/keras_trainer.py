@@ -35,7 +35,7 @@ from digitpad.train.augment import PRESETS, Strength, augment
 from digitpad.train.config import TrainConfig
 from digitpad.train.data import Splits, prepare
 from digitpad.train.metadata import run_metadata
-from digitpad.train.progress import BatchProgress, Callbacks, EpochResult, TrainResult
+from digitpad.train.progress import BatchProgress, BestEpoch, Callbacks, EpochResult, TrainResult
 
 log = logging.getLogger(__name__)
 REPORT_EVERY = 10  # batches between progress callbacks
@@ -126,7 +126,8 @@ class _Progress:
                  result: TrainResult, start: float, batches: int) -> None:
         self.model, self.config, self.callbacks = model, config, callbacks
         self.result, self.start, self.batches = result, start, batches
-        self.epoch, self.best_accuracy, self.best_weights, self.stale = 1, -1.0, None, 0
+        self.epoch, self.best_weights = 1, None
+        self.best = BestEpoch(config.patience)
         self.cancelled = False
 
     def as_keras(self, keras: Any) -> Any:
@@ -160,15 +161,12 @@ class _Progress:
         self.callbacks.on_epoch(record)
         log.info("K1 epoch %d/%d: train %.4f, val %.4f", epoch + 1, self.config.epochs,
                  record.train_accuracy, val_accuracy)
-        if val_accuracy > self.best_accuracy:
-            self.best_accuracy, self.best_weights, self.stale = val_accuracy, self.model.get_weights(), 0
-            self.result.best_epoch = epoch + 1
-        else:
-            self.stale += 1
-            if self.config.patience is not None and self.stale >= self.config.patience:
-                self.callbacks.on_message(f"no better validation accuracy for {self.stale} epochs: "
-                                          "stopping early")
-                self.model.stop_training = True
+        if self.best.better(epoch + 1, float(logs.get("val_loss", logs.get("loss", 0.0)))):
+            self.best_weights, self.result.best_epoch = self.model.get_weights(), epoch + 1
+        elif self.best.out_of_patience:
+            self.callbacks.on_message(f"no lower validation loss for {self.best.stale} epochs: "
+                                      "stopping early")
+            self.model.stop_training = True
 
     def restore_best(self) -> None:
         if self.best_weights is not None:

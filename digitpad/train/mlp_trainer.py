@@ -21,7 +21,7 @@ from digitpad.train.batches import augmented_batches, shuffled_batches
 from digitpad.train.config import TrainConfig
 from digitpad.train.data import Splits, prepare
 from digitpad.train.metadata import run_metadata
-from digitpad.train.progress import BatchProgress, Callbacks, Cancelled, EpochResult, TrainResult
+from digitpad.train.progress import BatchProgress, BestEpoch, Callbacks, Cancelled, EpochResult, TrainResult
 
 log = logging.getLogger(__name__)
 REPORT_EVERY = 10  # batches between progress callbacks
@@ -59,7 +59,8 @@ def _fit(net: MLP, splits: Splits, config: TrainConfig, callbacks: Callbacks,
     optimizer = Adam(net.parameters())
     batches = -(-len(splits.x_train) // config.batch_size)
     total, warmup = config.epochs * batches, min(batches, config.epochs * batches // 10)
-    best_params, best_accuracy, stale = [p.copy() for p in net.parameters()], -1.0, 0
+    best_params = [p.copy() for p in net.parameters()]
+    best = BestEpoch(config.patience, has_validation=len(splits.y_val) > 0)
     average = WeightAverage(net.parameters(), config.ema) if config.ema else None
     for epoch, (stream, targets) in enumerate(_epochs(splits, config, callbacks, rng), 1):
         loss_sum, correct, seen = 0.0, 0, 0
@@ -87,16 +88,13 @@ def _fit(net: MLP, splits: Splits, config: TrainConfig, callbacks: Callbacks,
         callbacks.on_epoch(record)
         log.info("epoch %d/%d: train %.4f, val %.4f", epoch, config.epochs, record.train_accuracy,
                  val_accuracy)
-        if val_accuracy > best_accuracy:
-            best_params, best_accuracy, stale = params_now, val_accuracy, 0
-            result.best_epoch = epoch
-        else:
-            stale += 1
-            if config.patience is not None and stale >= config.patience:
-                callbacks.on_message(f"no better validation accuracy for {stale} epochs: stopping early")
-                break
-    for param, best in zip(net.parameters(), best_params):
-        param[...] = best
+        if best.better(epoch, val_loss):
+            best_params, result.best_epoch = params_now, epoch
+        elif best.out_of_patience:
+            callbacks.on_message(f"no lower validation loss for {best.stale} epochs: stopping early")
+            break
+    for param, kept in zip(net.parameters(), best_params):
+        param[...] = kept
 
 
 Batches = Iterator[tuple[np.ndarray, np.ndarray]]  # (images (B, 28, 28), indices into the training set)

@@ -71,5 +71,31 @@ class Callbacks:
         return False
 
 
+class BestEpoch:
+    """Which epoch's weights to keep, and when patience runs out.
+
+    The best epoch is the one with the lowest validation *loss*. Validation accuracy on a
+    few thousand images moves in steps of one image, so its maximum over a hundred
+    epochs is mostly luck (it kept B3's epoch 78 of 120, while the learning rate was
+    still high); the cross-entropy moves smoothly. Without a validation set, the last
+    epoch is kept."""
+
+    def __init__(self, patience: int | None, has_validation: bool = True) -> None:
+        self.patience, self.has_validation = patience, has_validation
+        self.epoch, self.loss, self.stale = 0, float("inf"), 0
+
+    def better(self, epoch: int, val_loss: float) -> bool:
+        """Record ``epoch``; True if its weights are now the ones to keep."""
+        if not self.has_validation or val_loss < self.loss:
+            self.epoch, self.loss, self.stale = epoch, val_loss, 0
+            return True
+        self.stale += 1
+        return False
+
+    @property
+    def out_of_patience(self) -> bool:
+        return self.patience is not None and self.stale >= self.patience
+
+
 class Cancelled(Exception):
     """Raised inside a trainer to unwind when :meth:`Callbacks.cancelled` turned true."""
