@@ -18,6 +18,7 @@ import numpy as np
 from digitpad import drawn, verdict
 from digitpad.evaluate import predict_in_batches
 from digitpad.nets import load_all
+from digitpad.nets.vote import combine
 
 
 def main() -> None:
@@ -31,7 +32,7 @@ def main() -> None:
     mask = np.ones(len(pen), bool) if args.all_writers else drawn.held_out_writers(pen.writers)
     x, y = drawn.render(pen, pen.subset(mask), seed=args.seed), pen.labels[mask]
     members = {name: predict_in_batches(net, x) for name, net in load_all().items()}
-    vote = np.mean(list(members.values()), axis=0)
+    vote = combine(members)
     print(f"{mask.sum()} drawings; vote accuracy {np.mean(vote.argmax(1) == y) * 100:.2f}%")
     print(f"{'min p':>6} {'agree':>6} {'not sure':>9} {'confident acc':>14}")
     for agreement in (0.6, 0.8, 1.0):

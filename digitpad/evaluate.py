@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from digitpad.nets.base import Classifier
+from digitpad.nets.vote import combine
 
 
 @dataclass(frozen=True)
@@ -46,10 +47,10 @@ def predict_in_batches(net: Classifier, x: np.ndarray, batch: int = 2000) -> np.
 
 
 def evaluate(nets: dict[str, Classifier], x: np.ndarray, y: np.ndarray) -> dict[str, Report]:
-    """A report per net, plus ``"vote"`` (mean probabilities) when there are several."""
+    """A report per net, plus ``"vote"`` (:func:`digitpad.nets.vote.combine`) when there are several."""
     probs = {name: predict_in_batches(net, x) for name, net in nets.items()}
     if len(probs) > 1:
-        probs["vote"] = np.mean(list(probs.values()), axis=0)
+        probs["vote"] = combine(probs)
     return {name: Report(name, y, p.argmax(axis=1)) for name, p in probs.items()}
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from digitpad.nets import SPECS, VOTE, Classifier, Vote, load_network
+from digitpad.nets.vote import combine, describe_weights
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +57,7 @@ class Predictor:
         if name == VOTE:
             if not self.nets:
                 return "Vote: no network is available"
-            return f"Vote: the mean of the probabilities of {', '.join(self.nets)}"
+            return f"Vote: the weighted mean of the nets' probabilities ({describe_weights(list(self.nets))})"
         if name in self.nets:
             return self.nets[name].describe()
         return f"{name}: not available ({self.missing.get(name, 'no weights')})"
@@ -73,7 +74,7 @@ class Predictor:
             return None
         per_net = {name: p[0] for name, p in Vote(list(self.nets.values())).predict_all(image).items()}
         if selected == VOTE:
-            probs = np.mean(list(per_net.values()), axis=0).astype(np.float32)
+            probs = combine(per_net)
         else:
             probs = per_net[selected]
         result = Prediction(selected, probs, per_net)
