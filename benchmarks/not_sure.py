@@ -36,7 +36,7 @@ def main() -> None:
     print(f"{mask.sum()} drawings; vote accuracy {np.mean(vote.argmax(1) == y) * 100:.2f}%")
     print(f"{'min p':>6} {'agree':>6} {'not sure':>9} {'confident acc':>14}")
     for agreement in (0.6, 0.8, 1.0):
-        for threshold in (0.5, 0.6, 0.7, 0.8, 0.85, 0.9):
+        for threshold in (0.5, 0.7, 0.8, 0.85, 0.87, 0.88, 0.89, 0.9, 0.92):
             show(vote, members, y, threshold, agreement)
     print("rule in digitpad.verdict:")
     show(vote, members, y, verdict.MIN_PROBABILITY, verdict.MIN_AGREEMENT)

@@ -67,10 +67,12 @@ def test_the_vote_is_not_sure_when_the_nets_disagree(gui: Harness,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     sure4, sure9 = probs(d4=0.99), probs(d9=0.99)
     gui.key("v")
-    answer(gui, monkeypatch, probs(d4=0.85, d9=0.14), {"B1": sure4, "B2": sure4, "B3": sure4, "B4": sure9})
-    assert card(gui)[:2] == ("4?", "not sure: 4 or 9?")
-    answer(gui, monkeypatch, probs(d4=0.85, d9=0.14), {n: sure4 for n in ("B1", "B2", "B3", "B4")})
-    assert card(gui) == ("4", "85.0%", theme.VOTE_COLOUR)
+    answer(gui, monkeypatch, probs(d4=0.92, d9=0.07), {"B1": sure4, "B2": sure4, "B3": sure4, "B4": sure9})
+    assert card(gui)[:2] == ("4?", "not sure: 4 or 9?")  # 3 of 4 nets agree: less than 80%
+    answer(gui, monkeypatch, probs(d4=0.92, d9=0.07), {n: sure4 for n in ("B1", "B2", "B3", "B4")})
+    assert card(gui) == ("4", "92.0%", theme.VOTE_COLOUR)
+    answer(gui, monkeypatch, probs(d4=0.87, d9=0.12), {n: sure4 for n in ("B1", "B2", "B3", "B4")})
+    assert card(gui)[:2] == ("4?", "not sure: 4 or 9?")  # all agree, but the vote is below 89%
 
 
 @pytest.mark.parametrize("points", [[(140.0, 140.0)], [(140.0, 140.0), (150.0, 148.0)]],
