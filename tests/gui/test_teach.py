@@ -72,7 +72,7 @@ def test_the_vote_is_not_sure_when_the_nets_disagree(gui: Harness,
     answer(gui, monkeypatch, probs(d4=0.92, d9=0.07), {n: sure4 for n in ("B1", "B2", "B3", "B4")})
     assert card(gui) == ("4", "92.0%", theme.VOTE_COLOUR)
     answer(gui, monkeypatch, probs(d4=0.87, d9=0.12), {n: sure4 for n in ("B1", "B2", "B3", "B4")})
-    assert card(gui)[:2] == ("4?", "not sure: 4 or 9?")  # all agree, but the vote is below 89%
+    assert card(gui)[:2] == ("4?", "not sure: 4 or 9?")  # all agree, but the vote is below 88%
 
 
 @pytest.mark.parametrize("points", [[(140.0, 140.0)], [(140.0, 140.0), (150.0, 148.0)]],
