@@ -118,3 +118,32 @@ def test_keras_teacher_answers_like_the_numpy_port() -> None:
     x = views.make_view(strokes(64), 0, 0, PRESETS["strong"])
     keras_answers = _keras_predict(registry.shipped_path("K1"))(x)
     np.testing.assert_allclose(keras_answers, load_network("K1").predict_proba(x), atol=1e-5)
+
+
+def test_cancelling_while_the_teacher_answers_stops_soon_and_saves_nothing(
+        mnist_available: Path, isolated_user_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from digitpad.nets import cnn
+
+    answered: list[int] = []
+    real = cnn.ConvNet.predict_proba
+
+    def counting(self: cnn.ConvNet, x: np.ndarray) -> np.ndarray:
+        answered.append(len(x))
+        return real(self, x)
+
+    monkeypatch.setattr(cnn.ConvNet, "predict_proba", counting)
+
+    class CancelSoon(Callbacks):
+        def __init__(self) -> None:
+            self.asked = 0
+
+        def cancelled(self) -> bool:
+            self.asked += 1
+            return self.asked > 1  # after the first slice of the first view
+
+    config = TrainConfig(net="B3", epochs=2, limit=6000, val_size=200, augment="light", teacher="K1",
+                         teacher_views=2)
+    result = run(config, CancelSoon(), isolated_user_dir / "B3.npz")
+    assert result.cancelled and sum(answered) <= 4096  # not the whole view of 5,800 images
+    assert not (isolated_user_dir / "B3.npz").exists()
+    assert not list((isolated_user_dir / "teacher-views").glob("*"))

@@ -24,6 +24,7 @@ from digitpad.train.progress import Callbacks, Cancelled
 log = logging.getLogger(__name__)
 TEMPERATURE = 2.0  # softens the teacher's answers so its second choices show
 RUNTIMES = ("numpy", "keras")
+ANSWER_SLICE = 4096  # images per call to the teacher (~5 s for K1 in numpy on one core)
 
 
 def static_targets(splits: Splits, config: TrainConfig, callbacks: Callbacks) -> np.ndarray:
@@ -60,14 +61,21 @@ def views_for(config: TrainConfig, splits: Splits, callbacks: Callbacks) -> view
     if path.exists():
         callbacks.on_message(f"using {teacher.name}'s cached answers on {config.teacher_views} views: {path}")
         return views.load(path, config.teacher_views, len(splits.y_train))
-    predict = teacher.predict_proba if config.teacher_runtime == "numpy" else _keras_predict(weights)
+    runtime = teacher.predict_proba if config.teacher_runtime == "numpy" else _keras_predict(weights)
+
+    def predict(x: np.ndarray) -> np.ndarray:  # in slices, so that cancelling takes seconds, not a view
+        parts = []
+        for i in range(0, len(x), ANSWER_SLICE):
+            if callbacks.cancelled():
+                raise Cancelled
+            parts.append(runtime(x[i:i + ANSWER_SLICE]))
+        return np.concatenate(parts)
+
     callbacks.on_message(f"computing {teacher.name}'s answers on {config.teacher_views} augmented views of "
                          f"{len(splits.y_train)} training images ({config.teacher_runtime})")
     start = time.perf_counter()
 
     def on_view(v: int) -> None:
-        if callbacks.cancelled():
-            raise Cancelled
         callbacks.on_message(f"teacher: view {v + 1}/{config.teacher_views} "
                              f"after {time.perf_counter() - start:.0f}s")
 
