@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
 from digitpad.nets.base import Classifier, as_batch
+from digitpad.nets.registry import SPECS
 
 
 def weights(names: list[str]) -> dict[str, float]:
@@ -20,8 +22,6 @@ def weights(names: list[str]) -> dict[str, float]:
     (99.61% vs 99.67% on the MNIST test set); with equal family shares it scores 99.77%,
     and 99.80% on the validation split, where K1 alone has 99.80% too. A net not in the
     registry counts as a family of its own."""
-    from digitpad.nets.registry import SPECS
-
     families: dict[str, list[str]] = {}
     for name in names:
         kind = SPECS[name].kind if name in SPECS else name
@@ -31,8 +31,6 @@ def weights(names: list[str]) -> dict[str, float]:
 
 def describe_weights(names: list[str]) -> str:
     """E.g. "K1 1/2, B1 1/8, B2 1/8, B3 1/8, B4 1/8"."""
-    from fractions import Fraction
-
     share = weights(names)
     return ", ".join(f"{name} {Fraction(share[name]).limit_denominator(100)}" for name in names)
 

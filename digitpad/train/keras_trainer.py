@@ -54,8 +54,8 @@ def train_k1(config: TrainConfig, callbacks: Callbacks, out: Path | None = None)
     batches = _batches(keras, splits, config)
     model = build_compiled(keras, config, len(batches))
     result, start = TrainResult(), time.perf_counter()
-    progress = _Progress(model, config, callbacks, result, start, len(batches))
     validation = (splits.x_val[..., None], splits.y_val) if len(splits.x_val) else None
+    progress = _Progress(model, config, callbacks, result, start, len(batches), validation is not None)
     model.fit(batches, epochs=config.epochs, validation_data=validation,
               validation_batch_size=500, callbacks=[progress.as_keras(keras)], verbose=0)
     progress.restore_best()
@@ -123,11 +123,11 @@ class _Progress:
     the weights (batch-norm statistics included) of the best validation epoch."""
 
     def __init__(self, model: Any, config: TrainConfig, callbacks: Callbacks,
-                 result: TrainResult, start: float, batches: int) -> None:
+                 result: TrainResult, start: float, batches: int, has_validation: bool = True) -> None:
         self.model, self.config, self.callbacks = model, config, callbacks
         self.result, self.start, self.batches = result, start, batches
         self.epoch, self.best_weights = 1, None
-        self.best = BestEpoch(config.patience)
+        self.best = BestEpoch(config.patience, has_validation)
         self.cancelled = False
 
     def as_keras(self, keras: Any) -> Any:
@@ -161,8 +161,8 @@ class _Progress:
         self.callbacks.on_epoch(record)
         log.info("K1 epoch %d/%d: train %.4f, val %.4f", epoch + 1, self.config.epochs,
                  record.train_accuracy, val_accuracy)
-        if self.best.better(epoch + 1, float(logs.get("val_loss", logs.get("loss", 0.0)))):
-            self.best_weights, self.result.best_epoch = self.model.get_weights(), epoch + 1
+        if self.best.better(epoch + 1, float(logs.get("val_loss", 0.0))):
+            self.best_weights = self.model.get_weights()
         elif self.best.out_of_patience:
             self.callbacks.on_message(f"no lower validation loss for {self.best.stale} epochs: "
                                       "stopping early")
@@ -171,6 +171,7 @@ class _Progress:
     def restore_best(self) -> None:
         if self.best_weights is not None:
             self.model.set_weights(self.best_weights)
+            self.result.best_epoch = self.best.epoch
 
 
 def _metadata(keras: Any, config: TrainConfig, splits: Splits, result: TrainResult) -> dict[str, Any]:

@@ -89,12 +89,13 @@ def _fit(net: MLP, splits: Splits, config: TrainConfig, callbacks: Callbacks,
         log.info("epoch %d/%d: train %.4f, val %.4f", epoch, config.epochs, record.train_accuracy,
                  val_accuracy)
         if best.better(epoch, val_loss):
-            best_params, result.best_epoch = params_now, epoch
+            best_params = params_now
         elif best.out_of_patience:
             callbacks.on_message(f"no lower validation loss for {best.stale} epochs: stopping early")
             break
     for param, kept in zip(net.parameters(), best_params):
         param[...] = kept
+    result.best_epoch = best.epoch
 
 
 Batches = Iterator[tuple[np.ndarray, np.ndarray]]  # (images (B, 28, 28), indices into the training set)
