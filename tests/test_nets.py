@@ -121,6 +121,64 @@ def test_optimizers_minimise_a_quadratic(optimizer: type) -> None:
     assert np.abs(w).max() < 1e-2
 
 
+def textbook_adam(params: list[np.ndarray], grads_per_step: list[list[np.ndarray]], lr: float,
+                  b1: float = 0.9, b2: float = 0.999, eps: float = 1e-8) -> None:
+    """Kingma & Ba's Algorithm 1, written out literally: the oracle for :class:`Adam`."""
+    m = [np.zeros_like(p) for p in params]
+    v = [np.zeros_like(p) for p in params]
+    for t, grads in enumerate(grads_per_step, 1):
+        for i, (p, g) in enumerate(zip(params, grads)):
+            m[i] = b1 * m[i] + (1 - b1) * g
+            v[i] = b2 * v[i] + (1 - b2) * g * g
+            m_hat, v_hat = m[i] / (1 - b1**t), v[i] / (1 - b2**t)
+            p -= lr * m_hat / (np.sqrt(v_hat) + eps / np.sqrt(1 - b2**t))
+
+
+def test_adam_matches_the_textbook_algorithm() -> None:
+    """Kingma & Ba add eps to sqrt(v_hat); we (like Keras) add it to sqrt(v), hence the
+    1 / sqrt(1 - b2**t) in the oracle. Gradients of mixed scale, down to eps's, so a
+    misplaced eps shows; one step's are all zero."""
+    rng = np.random.default_rng(3)
+    start = [rng.normal(size=(4, 3)), rng.normal(size=5)]
+    grads = [[rng.normal(size=p.shape) * 10.0 ** rng.integers(-6, 2, p.shape) for p in start]
+             for _ in range(30)]
+    grads[5][0][:] = 0.0
+    want = [p.copy() for p in start]
+    textbook_adam(want, grads, lr=0.01)
+    got = [p.copy() for p in start]
+    adam = Adam(got)
+    for step_grads in grads:
+        adam.step(step_grads, lr=0.01)
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-10, atol=1e-12)
+
+
+def test_parameters_are_views_of_one_flat_array(tmp_path) -> None:
+    """The optimizer updates ``flat``; the layers must see it, also after loading."""
+    net = mlp.MLP([6, 5, 3], seed=4)
+    assert net.flat.size == 6 * 5 + 5 * 3 + 5 + 3 == sum(p.size for p in net.parameters())
+    net.flat += 1.0
+    assert net.biases[1][0] == 1.0 and all(np.shares_memory(p, net.flat) for p in net.parameters())
+    net.save(tmp_path / "n.npz")
+    loaded = mlp.load(tmp_path / "n.npz")
+    np.testing.assert_array_equal(loaded.flat, net.flat)
+    assert all(np.shares_memory(p, loaded.flat) for p in loaded.parameters())
+
+
+def test_gradients_written_into_a_flat_buffer_match_fresh_ones() -> None:
+    rng = np.random.default_rng(5)
+    net = mlp.MLP([6, 5, 4, 3], seed=6)
+    x = rng.random((8, 6), dtype=np.float32)
+    y = np.eye(3, dtype=np.float32)[rng.integers(0, 3, 8)]
+    loss, fresh, _ = net.loss_and_gradients(x, y, l2=0.1)
+    buffer = np.full_like(net.flat, np.nan)  # every entry must be overwritten
+    same_loss, views, _ = net.loss_and_gradients(x, y, l2=0.1, out=buffer)
+    assert same_loss == loss and all(np.shares_memory(v, buffer) for v in views)
+    for a, b in zip(fresh, views):
+        np.testing.assert_array_equal(a, b)
+    assert np.isfinite(buffer).all()
+
+
 def test_cosine_schedule_warms_up_then_decays() -> None:
     rates = [cosine_lr(1.0, s, total=100, warmup=10) for s in range(100)]
     assert rates[0] == pytest.approx(0.1) and rates[9] == pytest.approx(1.0)

@@ -10,6 +10,12 @@ Shapes, for a batch of N examples and layer sizes ``sizes = [784, h1, ..., 10]``
   the transpose of Nielsen's (out, in) matrices, so ``z = a @ W + b`` needs no transposes.
 * ``biases[l]``: (sizes[l+1],)
 * activations ``a[l]``: (N, sizes[l]); ``a[0]`` is the input, ``a[-1]`` the probabilities.
+
+All parameters live in one flat array, ``flat``: the weights of every layer, then the
+biases; ``weights`` and ``biases`` are views into it. An optimizer then updates the
+whole net in a handful of numpy calls instead of a handful per array, and L2 decay
+touches the weights in one pass. For a small net like B4 the optimizer's passes over
+memory, not the matmuls, are what costs (see ``benchmarks/train_speed.py``).
 """
 
 from __future__ import annotations
@@ -36,15 +42,32 @@ class MLP(Classifier):
         self.name = name
         self.meta: dict[str, Any] = {}
         rng = np.random.default_rng(seed)
-        self.weights = [
-            (rng.standard_normal((n_in, n_out)) * self.activation.init_scale(n_in)).astype(dtype)
-            for n_in, n_out in zip(sizes[:-1], sizes[1:])
-        ]
-        self.biases = [np.zeros(n_out, dtype=dtype) for n_out in sizes[1:]]
+        self.flat = np.zeros(self.n_weights + sum(sizes[1:]), dtype=dtype)
+        self.weights, self.biases = self.unflatten(self.flat)
+        for w, n_in in zip(self.weights, sizes[:-1]):
+            w[...] = rng.standard_normal(w.shape) * self.activation.init_scale(n_in)
+
+    @property
+    def n_weights(self) -> int:
+        """How many of ``flat``'s entries are weights (the rest are biases)."""
+        return sum(n_in * n_out for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:]))
+
+    def unflatten(self, flat: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Views of a flat array laid out like ``self.flat`` as per-layer weight matrices
+        (sizes[l], sizes[l+1]) and bias vectors (sizes[l+1],)."""
+        weights, biases, at = [], [], 0
+        for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:]):
+            weights.append(flat[at:at + n_in * n_out].reshape(n_in, n_out))
+            at += n_in * n_out
+        for n_out in self.sizes[1:]:
+            biases.append(flat[at:at + n_out])
+            at += n_out
+        return weights, biases
 
     def parameters(self) -> list[np.ndarray]:
-        """Weights and biases interleaved, in layer order: [W0, b0, W1, b1, ...]."""
-        return [p for pair in zip(self.weights, self.biases) for p in pair]
+        """Weights and biases interleaved, in layer order: [W0, b0, W1, b1, ...]
+        (views of ``flat``)."""
+        return self.parameters_of(self.weights, self.biases)
 
     @property
     def architecture(self) -> str:
@@ -69,30 +92,39 @@ class MLP(Classifier):
             probs = probs / probs.sum(axis=1, keepdims=True)
         return probs.astype(np.float32, copy=False)
 
-    def loss_and_gradients(self, x: np.ndarray, y: np.ndarray,
-                           l2: float = 0.0) -> tuple[float, list[np.ndarray], np.ndarray]:
+    def loss_and_gradients(self, x: np.ndarray, y: np.ndarray, l2: float = 0.0,
+                           out: np.ndarray | None = None) -> tuple[float, list[np.ndarray], np.ndarray]:
         """Backpropagation on one mini-batch.
 
         ``x``: (N, 784); ``y``: one-hot (N, 10). ``l2`` is the weight-decay strength
         lambda of the cost ``C + lambda/2 * sum(w**2)`` (biases are not decayed).
         Returns the batch's mean cost, gradients in :meth:`parameters` order, and the
         output probabilities (reused by the trainer to count correct answers).
+        The gradients are views of ``out`` (laid out like ``flat``; a new array if
+        None), so a trainer can hand the optimizer one flat gradient.
         """
+        flat_grad = np.empty_like(self.flat) if out is None else out
+        grad_ws, grad_bs = self.unflatten(flat_grad)
         zs, acts = self.forward(x)
         delta = self.cost.delta(zs[-1], acts[-1], y)  # dC/dz of the last layer, (N, 10)
-        grads: list[np.ndarray] = []
         for layer in range(len(self.weights) - 1, -1, -1):
-            grad_w = acts[layer].T @ delta
-            if l2:
-                grad_w += l2 * self.weights[layer]
-            grads[:0] = [grad_w, delta.sum(axis=0)]
+            np.matmul(acts[layer].T, delta, out=grad_ws[layer])
+            np.sum(delta, axis=0, out=grad_bs[layer])
             if layer:
                 slope = self.activation.derivative(zs[layer - 1], acts[layer])
-                delta = (delta @ self.weights[layer].T) * slope
+                delta = delta @ self.weights[layer].T
+                delta *= slope
         loss = self.cost.value(acts[-1], y)
         if l2:
-            loss += 0.5 * l2 * sum(float(np.vdot(w, w)) for w in self.weights)
-        return loss, grads, acts[-1]
+            weights = self.flat[:self.n_weights]
+            flat_grad[:self.n_weights] += l2 * weights
+            loss += 0.5 * l2 * float(np.vdot(weights, weights))
+        return loss, self.parameters_of(grad_ws, grad_bs), acts[-1]
+
+    @staticmethod
+    def parameters_of(weights: list[np.ndarray], biases: list[np.ndarray]) -> list[np.ndarray]:
+        """Weights and biases interleaved, in layer order: [W0, b0, W1, b1, ...]."""
+        return [p for pair in zip(weights, biases) for p in pair]
 
     # --- saving and loading -------------------------------------------------------------
     def save(self, path: str | os.PathLike[str], **meta: Any) -> None:
@@ -120,7 +152,7 @@ def load(path: str | os.PathLike[str], expected_sizes: list[int] | None = None) 
         raise store.WeightsError(f"{name}: unknown activation or cost in metadata")
     net = MLP(sizes, ACTIVATIONS[meta["activation"]](), COSTS[meta["cost"]](), name=meta.get("name", "mlp"))
     for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
-        net.weights[i] = store.check_array(name, arrays, f"W{i}", (n_in, n_out))
-        net.biases[i] = store.check_array(name, arrays, f"b{i}", (n_out,))
+        net.weights[i][...] = store.check_array(name, arrays, f"W{i}", (n_in, n_out))
+        net.biases[i][...] = store.check_array(name, arrays, f"b{i}", (n_out,))
     net.meta = meta
     return net

@@ -56,12 +56,13 @@ def train_mlp(config: TrainConfig, callbacks: Callbacks, out: Path | None = None
 def _fit(net: MLP, splits: Splits, config: TrainConfig, callbacks: Callbacks,
          result: TrainResult, start: float) -> None:
     rng = np.random.default_rng(config.seed + 1)
-    optimizer = Adam(net.parameters())
+    optimizer = Adam([net.flat])
+    flat_grad = np.empty_like(net.flat)
     batches = -(-len(splits.x_train) // config.batch_size)
     total, warmup = config.epochs * batches, min(batches, config.epochs * batches // 10)
-    best_params = [p.copy() for p in net.parameters()]
+    best_params = net.flat.copy()
     best = BestEpoch(config.patience, has_validation=len(splits.y_val) > 0)
-    average = WeightAverage(net.parameters(), config.ema) if config.ema else None
+    average = WeightAverage([net.flat], config.ema) if config.ema else None
     for epoch, (stream, targets) in enumerate(_epochs(splits, config, callbacks, rng), 1):
         loss_sum, correct, seen = 0.0, 0, 0
         for batch, (x, index) in enumerate(stream, 1):
@@ -69,8 +70,9 @@ def _fit(net: MLP, splits: Splits, config: TrainConfig, callbacks: Callbacks,
                 raise Cancelled
             step = (epoch - 1) * batches + batch - 1
             y = splits.y_train[index]
-            loss, grads, probs = net.loss_and_gradients(x.reshape(len(x), -1), targets[index], config.l2)
-            optimizer.step(grads, cosine_lr(config.learning_rate, step, total, warmup))
+            loss, _, probs = net.loss_and_gradients(x.reshape(len(x), -1), targets[index], config.l2,
+                                                    out=flat_grad)
+            optimizer.step([flat_grad], cosine_lr(config.learning_rate, step, total, warmup))
             if average is not None:
                 average.update()
             loss_sum, seen = loss_sum + loss * len(x), seen + len(x)
@@ -80,7 +82,7 @@ def _fit(net: MLP, splits: Splits, config: TrainConfig, callbacks: Callbacks,
                                                  correct / seen, time.perf_counter() - start))
         with average.swapped_in() if average is not None else contextlib.nullcontext():
             val_loss, val_accuracy = evaluate(net, splits.x_val, splits.y_val)
-            params_now = [p.copy() for p in net.parameters()]  # what is kept if best
+            params_now = net.flat.copy()  # what is kept if best
         record = EpochResult(epoch, config.epochs, loss_sum / seen, correct / seen, val_loss,
                              val_accuracy, time.perf_counter() - start,
                              cosine_lr(config.learning_rate, epoch * batches - 1, total, warmup))
@@ -93,8 +95,7 @@ def _fit(net: MLP, splits: Splits, config: TrainConfig, callbacks: Callbacks,
         elif best.out_of_patience:
             callbacks.on_message(f"no lower validation loss for {best.stale} epochs: stopping early")
             break
-    for param, kept in zip(net.parameters(), best_params):
-        param[...] = kept
+    net.flat[...] = best_params
     result.best_epoch = best.epoch
 
 
