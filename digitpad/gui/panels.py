@@ -20,7 +20,8 @@ NOT_SURE_SAMPLE = "not sure: 8 or 8?"
 
 
 def verdict_of(prediction: Prediction | None) -> Verdict | None:
-    """Sure or not: the vote also needs every net to agree; one net, its probability."""
+    """Sure or not: the vote also needs the nets to agree (see verdict.MIN_AGREEMENT);
+    one net, its probability alone."""
     if prediction is None:
         return None
     return judge(prediction.probs, prediction.per_net if prediction.net == VOTE else None)
