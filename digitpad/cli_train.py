@@ -40,6 +40,9 @@ def add_train_parser(commands: Any) -> None:
     train.add_argument("--limit", type=int, help="train on the first N training images only")
     train.add_argument("--test-limit", type=int, help="test on the first N test images only")
     train.add_argument("--patience", type=int, help="stop after N epochs without improvement")
+    train.add_argument("--val-size", type=int, default=d.val_size, metavar="N",
+                       help="training images held out to pick the best epoch; 0 trains on all "
+                            "of them and keeps the last epoch (once a recipe is chosen)")
     train.add_argument("--seed", type=int, default=d.seed)
     train.add_argument("--pen-digits", metavar="FILE.npz",
                        help="also train on pen-drawn digits (UNIPEN .npz) of the writers "
@@ -136,6 +139,7 @@ def cmd_train(args: argparse.Namespace) -> int:
                          batch_size=args.batch_size, learning_rate=args.learning_rate, l2=args.l2,
                          augment=args.augment, activation=args.activation, limit=args.limit,
                          test_limit=args.test_limit, patience=args.patience, seed=args.seed,
+                         val_size=args.val_size,
                          my_drawings=args.my_drawings, pen_digits=args.pen_digits,
                          pen_copies=args.pen_copies, teacher=args.teacher, ema=args.ema,
                          teacher_weight=args.teacher_weight, teacher_views=args.teacher_views,

@@ -96,6 +96,15 @@ def test_cancelled_run_writes_nothing(mnist_available: Path, tmp_path: Path) -> 
     assert list(tmp_path.iterdir()) == []
 
 
+def test_without_a_validation_split_all_images_train_and_the_last_epoch_is_kept(
+        mnist_available: Path, tmp_path: Path) -> None:
+    config = TrainConfig(net="B1", epochs=3, limit=800, test_limit=200, val_size=0, augment="none")
+    result = run(config, Recorder(), tmp_path / "B1.npz")
+    assert result.best_epoch == 3 and "800 training images" in result.meta["trained_on"]
+    with pytest.raises(ValueError, match="cannot be negative"):
+        run(TrainConfig(net="B1", limit=800, val_size=-5))
+
+
 def test_unknown_augmentation_is_refused(mnist_available: Path) -> None:
     with pytest.raises(ValueError, match="augmentation"):
         run(TrainConfig(net="B1", augment="wild", limit=100))

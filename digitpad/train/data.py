@@ -30,6 +30,8 @@ class Splits:
 def prepare(config: TrainConfig) -> Splits:
     """Load ``config.data`` and hold out a seeded, random validation split from its
     training set (the test set is never used to choose anything)."""
+    if config.val_size < 0:
+        raise ValueError(f"the validation split cannot be negative ({config.val_size} images)")
     data = datasets.load(config.data)
     x, y = data.train_images, data.train_labels
     if config.limit:
