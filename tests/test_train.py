@@ -26,6 +26,49 @@ def test_bilinear_shifts_by_whole_pixels() -> None:
     assert moved[0, 8, 15] == pytest.approx(1.0) and moved.sum() == pytest.approx(1.0)
 
 
+def reference_bilinear(image: np.ndarray, src_x: np.ndarray, src_y: np.ndarray) -> np.ndarray:
+    """Bilinear sampling written per pixel from the definition: zero outside the image."""
+    def pixel(row: int, col: int) -> float:
+        return float(image[row, col]) if 0 <= row < 28 and 0 <= col < 28 else 0.0
+
+    out = np.zeros((28, 28))
+    for (r, c), x in np.ndenumerate(src_x):
+        x, y = max(min(x, 30.0), -2.0), max(min(src_y[r, c], 30.0), -2.0)
+        x0, y0 = int(np.floor(x)), int(np.floor(y))
+        fx, fy = x - x0, y - y0
+        out[r, c] = ((1 - fy) * ((1 - fx) * pixel(y0, x0) + fx * pixel(y0, x0 + 1))
+                     + fy * ((1 - fx) * pixel(y0 + 1, x0) + fx * pixel(y0 + 1, x0 + 1)))
+    return out
+
+
+def test_bilinear_matches_the_definition_across_blocks_and_beyond_every_edge() -> None:
+    """More images than one block, positions up to 4 px outside on every side: outside
+    is zero on the right and bottom too (version 1 repeated the last column there)."""
+    rng = np.random.default_rng(7)
+    x = rng.random((131, 28, 28), dtype=np.float32)
+    src_x = rng.uniform(-4, 31, x.shape).astype(np.float32)
+    src_y = rng.uniform(-4, 31, x.shape).astype(np.float32)
+    got = bilinear(x, src_x, src_y)
+    for i in (0, 127, 128, 130):
+        np.testing.assert_allclose(got[i], reference_bilinear(x[i], src_x[i], src_y[i]), atol=2e-6)
+    beyond = np.full((1, 28, 28), 27.5, np.float32)  # half a pixel past the last column
+    row = np.broadcast_to(np.arange(28, dtype=np.float32)[:, None], (1, 28, 28))
+    np.testing.assert_allclose(bilinear(x[:1], beyond, row)[0, :, 0], 0.5 * x[0, :, 27], rtol=1e-6)
+
+
+def test_thickness_is_a_blend_with_the_dilation_or_erosion() -> None:
+    """Against the formula written out for the whole batch at once (the oracle)."""
+    rng = np.random.default_rng(8)
+    x = rng.random((300, 28, 28), dtype=np.float32) * (rng.random((300, 28, 28)) < 0.3)
+    amount = rng.uniform(-1, 1, 300)
+    amount[:7] = 0.0
+    padded = np.pad(x, ((0, 0), (1, 1), (1, 1)))
+    stack = np.stack([x, padded[:, :-2, 1:-1], padded[:, 2:, 1:-1], padded[:, 1:-1, :-2], padded[:, 1:-1, 2:]])
+    w = amount.astype(np.float32)[:, None, None]
+    want = x + np.maximum(w, 0) * (stack.max(0) - x) + np.maximum(-w, 0) * (stack.min(0) - x)
+    np.testing.assert_array_equal(change_thickness(x, amount), want)
+
+
 def test_thickness_grows_and_shrinks_ink() -> None:
     x = np.zeros((2, 28, 28), np.float32)
     x[:, 8:20, 12:16] = 1.0

@@ -14,6 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 
 SIDE = 28
+# Bumped whenever the same Strength and random generator give other images, so cached
+# views (train/views.py) are recomputed. 2: reads beyond the right and bottom edges are
+# zero, as beyond the left and top (version 1 repeated the last row and column there).
+VERSION = 2
 _GRID = 4  # the elastic field is random on a 4x4 grid, smoothly upsampled to 28x28
 
 
@@ -89,31 +93,71 @@ _yy, _xx = np.mgrid[0:SIDE, 0:SIDE].astype(np.float32) - _CENTRE
 _GRID_XY1 = np.stack([_xx.ravel(), _yy.ravel(), np.ones(SIDE * SIDE, np.float32)], 1)  # (784, 3)
 
 
+BLOCK = 128  # images per pass: the temporaries of a block stay in the CPU's L2 cache
+
+
 def bilinear(images: np.ndarray, src_x: np.ndarray, src_y: np.ndarray) -> np.ndarray:
-    """Sample each image at (src_x, src_y), zero outside. All arrays (B, 28, 28)."""
+    """Sample each image at (src_x, src_y), zero outside. All arrays (B, 28, 28).
+
+    Done a block of images at a time: some twenty element-wise passes over the whole
+    batch would each stream it through memory, while a block's stay in cache (2x faster)."""
+    out = np.empty((len(images), SIDE, SIDE), dtype=np.float32)
+    for i in range(0, len(images), BLOCK):
+        part = slice(i, i + BLOCK)
+        out[part] = _bilinear_block(images[part], src_x[part], src_y[part])
+    return out
+
+
+def _bilinear_block(images: np.ndarray, src_x: np.ndarray, src_y: np.ndarray) -> np.ndarray:
     batch, wide = len(images), SIDE + 2
     padded = np.zeros((batch, wide, wide), dtype=np.float32)
     padded[:, 1:-1, 1:-1] = images
-    x = np.clip(src_x + 1, 0, SIDE)  # +1 for the zero border; clipping reads stay in it
-    y = np.clip(src_y + 1, 0, SIDE)
-    x0 = np.minimum(x.astype(np.int32), SIDE)  # floor, as x >= 0
-    y0 = np.minimum(y.astype(np.int32), SIDE)
-    fx, fy = x - x0.astype(np.float32), y - y0.astype(np.float32)  # int32 would promote to float64
+    x = np.clip(src_x + 1, 0, SIDE + 1)  # +1 for the zero border; clipped reads land in it
+    y = np.clip(src_y + 1, 0, SIDE + 1)
+    x0 = np.minimum(np.floor(x), SIDE)  # so that x0 + 1 is still inside the padding
+    y0 = np.minimum(np.floor(y), SIDE)
+    fx, fy = x - x0, y - y0
+    y0 *= wide
+    y0 += x0
+    y0 += (np.arange(batch, dtype=np.float32) * wide * wide)[:, None, None]
+    index = y0.astype(np.int32)  # row-major index of the top-left neighbour
     flat = padded.ravel()
-    index = y0 * wide + x0 + (np.arange(batch, dtype=np.int32) * wide * wide)[:, None, None]
-    top = flat.take(index) * (1 - fx) + flat.take(index + 1) * fx
-    bottom = flat.take(index + wide) * (1 - fx) + flat.take(index + wide + 1) * fx
-    return top * (1 - fy) + bottom * fy
+    top_left, top_right = flat.take(index), flat.take(index + 1)
+    index += wide
+    bottom_left, bottom_right = flat.take(index), flat.take(index + 1)
+    top_right -= top_left  # top = top_left + fx * (top_right - top_left)
+    top_right *= fx
+    top_left += top_right
+    bottom_right -= bottom_left
+    bottom_right *= fx
+    bottom_left += bottom_right
+    bottom_left -= top_left  # top + fy * (bottom - top)
+    bottom_left *= fy
+    top_left += bottom_left
+    return top_left
 
 
 def change_thickness(images: np.ndarray, amount: np.ndarray) -> np.ndarray:
     """Thicken (amount > 0) or thin (amount < 0) each image's strokes by a fraction of a
-    pixel: a blend with its 3x3 cross-shaped dilation or erosion. ``amount``: (B,)."""
+    pixel: a blend with its 3x3 cross-shaped dilation or erosion. ``amount``: (B,).
+    Each image gets only the one it needs, a block at a time (see :func:`bilinear`)."""
+    out = np.asarray(images, dtype=np.float32).copy()
+    amount = np.asarray(amount, dtype=np.float32)
+    for i in range(0, len(out), BLOCK):
+        block, w = out[i:i + BLOCK], amount[i:i + BLOCK]
+        for chosen, extreme, sign in ((w > 0, np.maximum, 1), (w < 0, np.minimum, -1)):
+            if chosen.any():
+                part = block[chosen]
+                part += (sign * w[chosen])[:, None, None] * (_cross(part, extreme) - part)
+                block[chosen] = part
+    return out
+
+
+def _cross(images: np.ndarray, extreme: np.ufunc) -> np.ndarray:
+    """Each pixel's maximum (dilation) or minimum (erosion) over itself and its four
+    neighbours, with zeros beyond the border."""
     padded = np.pad(images, ((0, 0), (1, 1), (1, 1)))
-    shifted = (padded[:, :-2, 1:-1], padded[:, 2:, 1:-1], padded[:, 1:-1, :-2], padded[:, 1:-1, 2:])
-    grown, shrunk = images.copy(), images.copy()
-    for neighbour in shifted:
-        np.maximum(grown, neighbour, out=grown)
-        np.minimum(shrunk, neighbour, out=shrunk)
-    w = amount.astype(np.float32)[:, None, None]
-    return images + np.maximum(w, 0) * (grown - images) + np.maximum(-w, 0) * (shrunk - images)
+    result = images.copy()
+    for neighbour in (padded[:, :-2, 1:-1], padded[:, 2:, 1:-1], padded[:, 1:-1, :-2], padded[:, 1:-1, 2:]):
+        extreme(result, neighbour, out=result)
+    return result

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from digitpad.train import augment
 from digitpad.train.config import TrainConfig
 from digitpad.train.data import Splits
 from digitpad.train.progress import TrainResult
@@ -21,6 +22,7 @@ def run_metadata(config: TrainConfig, splits: Splits, result: TrainResult) -> di
         "epochs": len(result.history),
         "best_epoch": result.best_epoch,
         "augmentation": config.augment,
+        "augmentation_version": augment.VERSION,
         "train_seconds": round(result.seconds, 1),
         "config": config.to_dict(),
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
