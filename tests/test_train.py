@@ -63,7 +63,8 @@ def test_thickness_is_a_blend_with_the_dilation_or_erosion() -> None:
     amount = rng.uniform(-1, 1, 300)
     amount[:7] = 0.0
     padded = np.pad(x, ((0, 0), (1, 1), (1, 1)))
-    stack = np.stack([x, padded[:, :-2, 1:-1], padded[:, 2:, 1:-1], padded[:, 1:-1, :-2], padded[:, 1:-1, 2:]])
+    stack = np.stack([x, padded[:, :-2, 1:-1], padded[:, 2:, 1:-1],
+                      padded[:, 1:-1, :-2], padded[:, 1:-1, 2:]])
     w = amount.astype(np.float32)[:, None, None]
     want = x + np.maximum(w, 0) * (stack.max(0) - x) + np.maximum(-w, 0) * (stack.min(0) - x)
     np.testing.assert_array_equal(change_thickness(x, amount), want)

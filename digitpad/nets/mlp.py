@@ -14,8 +14,8 @@ Shapes, for a batch of N examples and layer sizes ``sizes = [784, h1, ..., 10]``
 All parameters live in one flat array, ``flat``: the weights of every layer, then the
 biases; ``weights`` and ``biases`` are views into it. An optimizer then updates the
 whole net in a handful of numpy calls instead of a handful per array, and L2 decay
-touches the weights in one pass. For a small net like B4 the optimizer's passes over
-memory, not the matmuls, are what costs (see ``benchmarks/train_speed.py``).
+touches the weights in one pass. For a net as small as B4 those memory-bound passes are
+a quarter of a training epoch (see ``benchmarks/train_speed.py``).
 """
 
 from __future__ import annotations

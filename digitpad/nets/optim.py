@@ -42,9 +42,9 @@ class Adam:
     constant factors, ``M = m / (1-b1)`` and ``V = v / (1-b2)``, which turns both
     running means into ``M = b1*M + g`` (two passes over memory, no scratch) and moves
     the factors into ``lr_t`` and ``eps``: the same maths in 10 passes instead of 11.
-    For small nets these passes, not the matmuls, dominate the optimizer's cost, so
-    everything is in place through one scratch buffer; give it one flat parameter
-    array (``MLP.flat``) and it runs 10 numpy calls per step in all."""
+    The passes are memory-bound (a quarter of B4's epoch), so all are in place through
+    one scratch buffer; give it one flat parameter array (``MLP.flat``) and it runs 10
+    numpy calls per step in all."""
 
     def __init__(self, params: list[np.ndarray], beta1: float = 0.9, beta2: float = 0.999,
                  eps: float = 1e-8) -> None:

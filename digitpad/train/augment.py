@@ -120,7 +120,7 @@ def _bilinear_block(images: np.ndarray, src_x: np.ndarray, src_y: np.ndarray) ->
     y0 *= wide
     y0 += x0
     y0 += (np.arange(batch, dtype=np.float32) * wide * wide)[:, None, None]
-    index = y0.astype(np.int32)  # row-major index of the top-left neighbour
+    index = y0.astype(np.int32)  # of the top-left neighbour; exact in float32 (< 2**24)
     flat = padded.ravel()
     top_left, top_right = flat.take(index), flat.take(index + 1)
     index += wide
