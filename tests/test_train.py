@@ -184,6 +184,31 @@ def test_distillation_targets_mix_labels_and_teacher(mnist_available: Path) -> N
     assert np.all(targets.max(axis=1) < 1.0)  # the teacher's doubts soften every target
 
 
+def test_teacher_answers_stop_at_the_next_slice_when_cancelled() -> None:
+    """The app's retrain dialog can ask for K1's answers on 55,000 images (~1.5 min in
+    numpy): a cancel must not wait for all of them."""
+    from digitpad.train.progress import Cancelled
+    from digitpad.train.teacher import ANSWER_SLICE, in_slices
+
+    asked: list[int] = []
+
+    class CancelAfterFirst(Callbacks):
+        def cancelled(self) -> bool:
+            return len(asked) >= 1
+
+    def runtime(x: np.ndarray) -> np.ndarray:
+        asked.append(len(x))
+        return np.full((len(x), 10), 0.1, np.float32)
+
+    x = np.zeros((3 * ANSWER_SLICE + 5, 28, 28), np.float32)
+    assert in_slices(runtime, Callbacks())(x).shape == (len(x), 10)
+    assert asked == [ANSWER_SLICE] * 3 + [5]
+    asked.clear()
+    with pytest.raises(Cancelled):
+        in_slices(runtime, CancelAfterFirst())(x)
+    assert asked == [ANSWER_SLICE]
+
+
 def test_training_on_emnist_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """EMNIST is not on this machine; tiny IDX files under its names stand in for it."""
     from digitpad.datasets import write_idx

@@ -1,6 +1,7 @@
 """The choices of the retrain dialog: net, data, epochs, whether to include your own
-drawings and, under "Advanced", learning rate, batch size and augmentation. Data that is
-not on this machine, and your drawings when there are none, are greyed out with the reason."""
+drawings and, under "Advanced", learning rate, batch size, augmentation and whether to
+learn from K1's answers as well. Data that is not on this machine, and your drawings when
+there are none, are greyed out with the reason."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ log = logging.getLogger(__name__)
 
 DATA_LABELS = {"mnist": "MNIST", "emnist": "EMNIST digits"}
 AUGMENTS = ("none", "light", "strong")
+TEACHER = "K1"  # the most accurate net; the numpy nets can learn from its answers
 MY_REPEAT = "20"  # a few dozen drawings, each seen 20 times an epoch, weigh against 55000 digits
 
 
@@ -38,6 +40,7 @@ class RetrainForm(ttk.Frame):
         self.batch_size = tk.StringVar(self, "128")
         self.augment = tk.StringVar(self, "light")
         self.mine = tk.BooleanVar(self, False)
+        self.learn_from_teacher = tk.BooleanVar(self, False)
         self.mine_repeat = tk.StringVar(self, MY_REPEAT)
         self.mine_count = 0
         self.enabled = True
@@ -121,7 +124,18 @@ class RetrainForm(ttk.Frame):
         for row, (label, widget) in enumerate(rows):
             ttk.Label(frame, text=label).grid(row=row, column=0, sticky=tk.W, pady=2, padx=(0, 10))
             widget.grid(row=row, column=1, sticky=tk.W)
+        self.teacher_check = ttk.Checkbutton(frame, variable=self.learn_from_teacher,
+                                             text=f"Learn also from {TEACHER}'s answers")
+        self.teacher_check.grid(row=len(rows), column=0, columnspan=2, sticky=tk.W, pady=(4, 0))
+        ttk.Label(frame, text="a minute or two longer, usually more accurate", style="Muted.TLabel",
+                  wraplength=200).grid(row=len(rows) + 1, column=0, columnspan=2, sticky=tk.W,
+                                       padx=(22, 0))
         return frame
+
+    def _teacher_changed(self) -> None:
+        """A net cannot learn from itself: the tick box is for the numpy nets only."""
+        usable = self.enabled and self.net.get() != TEACHER
+        self.teacher_check.state(["!disabled"] if usable else ["disabled"])
 
     def toggle_advanced(self) -> None:
         if self.advanced.winfo_manager():
@@ -139,6 +153,7 @@ class RetrainForm(ttk.Frame):
             self.data.set(intended)
         elif self.data.get() not in DATA_LABELS or self.data.get() in self.reasons:
             self.data.set(next((d for d in DATA_LABELS if d not in self.reasons), "mnist"))
+        self._teacher_changed()
 
     def set_enabled(self, enabled: bool) -> None:
         self.enabled = enabled
@@ -152,6 +167,7 @@ class RetrainForm(ttk.Frame):
             else:
                 widget.state(["!disabled"] if enabled else ["disabled"])
         self._mine_changed()
+        self._teacher_changed()
 
     def _inputs(self, parent: tk.Misc) -> list[ttk.Widget]:
         found: list[ttk.Widget] = []
@@ -176,7 +192,8 @@ class RetrainForm(ttk.Frame):
                                                   1e-6, 10.0),
                             batch_size=round(_number(self.batch_size.get(), "batch size", 1, 65536,
                                                      whole=True)),
-                            augment=self.augment.get(), my_drawings=self._repeat())
+                            augment=self.augment.get(), my_drawings=self._repeat(),
+                            teacher=TEACHER if self.learn_from_teacher.get() and net != TEACHER else None)
 
     def _repeat(self) -> int:
         """How often each of the user's drawings is seen an epoch; 0: not included."""

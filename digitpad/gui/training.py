@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 KILL_AFTER_MS = 3000  # a child that ignores SIGTERM this long is killed
 CHILD_NICE = 5
+TEACHER_WEIGHT = 0.8  # as the shipped nets learned from K1 (README, "Training the shipped weights")
 
 
 @dataclass
@@ -36,6 +37,7 @@ class TrainOptions:
     limit: int | None = None  # only the first N training images (tests, quick runs)
     test_limit: int | None = None
     my_drawings: int = 0  # include the user's saved drawings, each repeated this many times
+    teacher: str | None = None  # also learn from this net's answers (80% of the target)
 
     def argv(self, out: Path) -> list[str]:
         args = [sys.executable, "-m", "digitpad", "train", self.net, "--data", self.data,
@@ -48,6 +50,8 @@ class TrainOptions:
             args += ["--test-limit", str(self.test_limit)]
         if self.my_drawings > 0:
             args += ["--my-drawings", str(self.my_drawings)]
+        if self.teacher:
+            args += ["--teacher", self.teacher, "--teacher-weight", repr(TEACHER_WEIGHT)]
         return args
 
 

@@ -39,8 +39,22 @@ def static_targets(splits: Splits, config: TrainConfig, callbacks: Callbacks) ->
 
     teacher = load_network(config.teacher)
     callbacks.on_message(f"computing {teacher.name}'s answers for {len(targets)} training images")
-    answers = teacher.predict_proba(splits.x_train)
+    answers = in_slices(teacher.predict_proba, callbacks)(splits.x_train)
     return views.mix(answers, splits.y_train, config.teacher_weight, TEMPERATURE)
+
+
+def in_slices(runtime: views.Predict, callbacks: Callbacks) -> views.Predict:
+    """``runtime`` asked ANSWER_SLICE images at a time, so that cancelling takes seconds
+    rather than the minutes a whole training set takes."""
+    def predict(x: np.ndarray) -> np.ndarray:
+        parts = []
+        for i in range(0, len(x), ANSWER_SLICE):
+            if callbacks.cancelled():
+                raise Cancelled
+            parts.append(runtime(x[i:i + ANSWER_SLICE]))
+        return np.concatenate(parts)
+
+    return predict
 
 
 def views_for(config: TrainConfig, splits: Splits, callbacks: Callbacks) -> views.TeacherViews:
@@ -62,15 +76,7 @@ def views_for(config: TrainConfig, splits: Splits, callbacks: Callbacks) -> view
         callbacks.on_message(f"using {teacher.name}'s cached answers on {config.teacher_views} views: {path}")
         return views.load(path, config.teacher_views, len(splits.y_train))
     runtime = teacher.predict_proba if config.teacher_runtime == "numpy" else _keras_predict(weights)
-
-    def predict(x: np.ndarray) -> np.ndarray:  # in slices, so that cancelling takes seconds, not a view
-        parts = []
-        for i in range(0, len(x), ANSWER_SLICE):
-            if callbacks.cancelled():
-                raise Cancelled
-            parts.append(runtime(x[i:i + ANSWER_SLICE]))
-        return np.concatenate(parts)
-
+    predict = in_slices(runtime, callbacks)
     callbacks.on_message(f"computing {teacher.name}'s answers on {config.teacher_views} augmented views of "
                          f"{len(splits.y_train)} training images ({config.teacher_runtime})")
     start = time.perf_counter()

@@ -165,6 +165,26 @@ def test_form_refuses_bad_values(gui: Harness) -> None:
     assert dialog.job is None and "epochs" in str(dialog.message.cget("text"))
 
 
+def test_learning_from_k1_is_offered_to_the_numpy_nets_only(gui: Harness, tmp_path: Path) -> None:
+    dialog = gui.app.open_retrain()
+    form = dialog.form
+    form.toggle_advanced()
+    gui.pump()
+    assert form.teacher_check.winfo_ismapped() and form.teacher_check.instate(["!disabled"])
+    assert form.options().teacher is None
+    form.teacher_check.invoke()
+    argv = form.options().argv(tmp_path / "out.npz")
+    assert argv[argv.index("--teacher") + 1] == "K1" and argv[argv.index("--teacher-weight") + 1] == "0.8"
+    form.net.set("K1")
+    gui.pump()
+    assert form.teacher_check.instate(["disabled"]) and form.options().teacher is None
+    form.net.set("B3")
+    form.set_enabled(False)
+    assert form.teacher_check.instate(["disabled"])
+    form.set_enabled(True)
+    assert form.teacher_check.instate(["!disabled"]) and form.options().teacher == "K1"
+
+
 def test_missing_data_is_greyed_out_with_the_reason(gui: Harness, tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DIGITPAD_DATA", str(tmp_path / "no-data"))
