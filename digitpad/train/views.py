@@ -31,7 +31,7 @@ import numpy as np
 
 from digitpad import dirs
 from digitpad.atomic import atomic_write_bytes
-from digitpad.train import augment as augmentation
+from digitpad.train.augment import VERSION as AUGMENT_VERSION
 from digitpad.train.augment import Strength, augment
 
 log = logging.getLogger(__name__)
@@ -132,7 +132,7 @@ def cache_key(teacher_file: str | os.PathLike[str], x: np.ndarray, y: np.ndarray
     :meth:`TeacherViews.check` tolerates."""
     parts = {"format": FORMAT, "version": VERSION, "teacher": _sha256(Path(teacher_file).read_bytes()),
              "shape": list(x.shape), "labels": _sha256(np.ascontiguousarray(y, np.int64).tobytes()),
-             "data": description, "augment": augment_name, "augment_version": augmentation.VERSION,
+             "data": description, "augment": augment_name, "augment_version": AUGMENT_VERSION,
              "seed": seed, "views": views}
     return _sha256(json.dumps(parts, sort_keys=True).encode())[:24]
 
