@@ -29,6 +29,7 @@ import numpy as np
 
 from digitpad.nets import store
 from digitpad.nets.base import Classifier, as_batch
+from digitpad.nets.threads import small_batches_on_one_thread
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +86,7 @@ class ConvNet(Classifier):
     def parameters(self) -> list[np.ndarray]:
         return list(self.arrays.values())
 
+    @small_batches_on_one_thread
     def predict_proba(self, x: np.ndarray) -> np.ndarray:
         """float32 (N, 28, 28) in [0, 1] -> float32 (N, 10); big batches go in chunks."""
         images = as_batch(x).reshape(-1, 28, 28, 1)

@@ -28,6 +28,7 @@ import numpy as np
 from digitpad.nets import store
 from digitpad.nets.base import Classifier, as_batch
 from digitpad.nets.functions import ACTIVATIONS, COSTS, Activation, Cost, CrossEntropy, ReLU
+from digitpad.nets.threads import small_batches_on_one_thread
 
 
 class MLP(Classifier):
@@ -85,6 +86,7 @@ class MLP(Classifier):
             acts.append(self.cost.output(z) if last else self.activation(z))
         return zs, acts
 
+    @small_batches_on_one_thread
     def predict_proba(self, x: np.ndarray) -> np.ndarray:
         x = as_batch(x).astype(self.weights[0].dtype, copy=False)
         probs = self.forward(x)[1][-1]

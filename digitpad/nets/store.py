@@ -89,7 +89,13 @@ def _parse_meta(name: str, raw: np.ndarray | None) -> dict[str, Any]:
 
 
 def check_array(name: str, arrays: dict[str, np.ndarray], key: str, shape: tuple[int, ...]) -> np.ndarray:
-    """``arrays[key]`` as finite float32 of exactly ``shape``, or a WeightsError."""
+    """``arrays[key]`` as finite float32 of exactly ``shape``, or a WeightsError.
+
+    Subnormal values are flushed to zero: weight decay drives the weights of pixels that
+    are never inked (the border) towards zero until they are subnormal, and x86 CPUs
+    multiply subnormals a hundred times slower. In the shipped B4 42% of the weights were
+    subnormal, and one image took 1.1 ms instead of 20 us; a value below 1.2e-38 cannot
+    change any output, since inputs and activations are at most a few hundred."""
     if key not in arrays:
         raise WeightsError(f"{name}: array {key!r} is missing")
     array = arrays[key]
@@ -97,4 +103,10 @@ def check_array(name: str, arrays: dict[str, np.ndarray], key: str, shape: tuple
         raise WeightsError(f"{name}: array {key!r} has shape {array.shape}, expected {shape}")
     if not np.issubdtype(array.dtype, np.floating) or not np.isfinite(array).all():
         raise WeightsError(f"{name}: array {key!r} is not finite floating point")
-    return array.astype(np.float32)
+    return flush_subnormals(array.astype(np.float32))
+
+
+def flush_subnormals(array: np.ndarray) -> np.ndarray:
+    """``array`` (float32) with its subnormal entries set to zero, in place."""
+    array[np.abs(array) < np.finfo(np.float32).tiny] = 0.0
+    return array

@@ -10,6 +10,7 @@ import numpy as np
 
 from digitpad.nets.base import Classifier, as_batch
 from digitpad.nets.registry import SPECS
+from digitpad.nets.threads import small_batches_on_one_thread
 
 
 def weights(names: list[str]) -> dict[str, float]:
@@ -58,6 +59,7 @@ class Vote(Classifier):
             "trained_on": "see each net",
         }
 
+    @small_batches_on_one_thread
     def predict_all(self, x: np.ndarray) -> dict[str, np.ndarray]:
         """Each member's probabilities, by name: (N, 10) each."""
         x = as_batch(x)
