@@ -17,13 +17,14 @@ import os
 import statistics
 import sys
 import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from startup import x_display  # noqa: E402
+from startup import x_display  # noqa: E402  (startup puts the repository root on sys.path)
+
+from tools import replay  # noqa: E402
 
 DATA = Path(os.environ.get("DIGITPAD_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
 LATENCY_GOAL_MS = 50
@@ -35,37 +36,8 @@ def unipen_digits(count: int) -> list[list[np.ndarray]]:
     z = np.load(DATA / "unipen-digits-dev.npz")
     points, so, go = z["points"], z["stroke_offsets"], z["sample_offsets"]
     picks = np.random.default_rng(0).choice(len(z["labels"]), size=count, replace=False)
-    digits = []
-    for i in picks:
-        strokes = [points[so[j]:so[j + 1]] for j in range(go[i], go[i + 1])]
-        every = np.concatenate(strokes)
-        size = max(float(np.ptp(every[:, 0])), float(np.ptp(every[:, 1])), 1e-3)
-        scale = 196 / size
-        centre = (every.min(axis=0) + every.max(axis=0)) / 2
-        digits.append([(s - centre) * scale + 140 for s in strokes])
-    return digits
-
-
-def draw(app: object, strokes: list[np.ndarray]) -> None:
-    canvas, scale = app.pad.canvas, app.pad.scale  # type: ignore[attr-defined]
-    for stroke in strokes:
-        xy = [(round(x * scale), round(y * scale)) for x, y in stroke]
-        canvas.event_generate("<ButtonPress-1>", x=xy[0][0], y=xy[0][1])
-        for x, y in xy[1:]:
-            canvas.event_generate("<B1-Motion>", x=x, y=y, state=256)
-        canvas.event_generate("<ButtonRelease-1>", x=xy[-1][0], y=xy[-1][1], state=256)
-
-
-def mouse_events(app: object, strokes: list[np.ndarray]) -> Iterator[Callable[[], None]]:
-    """The events of drawing ``strokes``, one callable each."""
-    canvas, scale = app.pad.canvas, app.pad.scale  # type: ignore[attr-defined]
-    for stroke in strokes:
-        xy = [(round(x * scale), round(y * scale)) for x, y in stroke]
-        yield lambda p=xy[0]: canvas.event_generate("<ButtonPress-1>", x=p[0], y=p[1])
-        for p in xy[1:]:
-            yield lambda p=p: canvas.event_generate("<B1-Motion>", x=p[0], y=p[1], state=256)
-        yield lambda p=xy[-1]: canvas.event_generate("<ButtonRelease-1>", x=p[0], y=p[1],
-                                                     state=256)
+    return [replay.fitted([points[so[j]:so[j + 1]] for j in range(go[i], go[i + 1])], 196)
+            for i in picks]
 
 
 def pen_up_latency(app: object, digits: list[list[np.ndarray]]) -> list[float]:
@@ -74,7 +46,7 @@ def pen_up_latency(app: object, digits: list[list[np.ndarray]]) -> list[float]:
         app.clear()  # type: ignore[attr-defined]
         root.update()
         expected = len(timer.samples) + len(strokes)  # one per pen-up
-        draw(app, strokes)
+        replay.draw(app.pad, strokes)  # type: ignore[attr-defined]
         while len(timer.samples) < expected:
             root.update()
     return [s * 1000 for s in timer.samples]
@@ -104,7 +76,7 @@ def stalls_while_training(app: object, args: argparse.Namespace,
         step = next(pending, None)
         if step is None:
             app.clear()  # type: ignore[attr-defined]
-            pending = mouse_events(app, digits[drawn % len(digits)])
+            pending = replay.events(app.pad, digits[drawn % len(digits)])  # type: ignore[attr-defined]
             drawn += 1
             root.after(1000, scribble)
             return

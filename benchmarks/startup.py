@@ -11,36 +11,17 @@ TensorFlow was loaded by then.
 from __future__ import annotations
 
 import argparse
-import os
 import shlex
 import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository root, for tools/
+from tools.xvfb import x_display  # noqa: E402
 
 GOAL = 1.0  # seconds
-
-
-@contextmanager
-def x_display() -> Iterator[str]:
-    if os.environ.get("DISPLAY"):
-        yield os.environ["DISPLAY"]
-        return
-    read_fd, write_fd = os.pipe()
-    server = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x900x24",
-                               "-nolisten", "tcp"], pass_fds=(write_fd,),
-                              stderr=subprocess.DEVNULL)
-    os.close(write_fd)
-    with os.fdopen(read_fd) as pipe:
-        display = ":" + pipe.readline().strip()
-    os.environ["DISPLAY"] = display
-    try:
-        yield display
-    finally:
-        server.terminate()
-        server.wait()
 
 
 def window_visible(pid: int) -> bool:

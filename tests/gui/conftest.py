@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -19,6 +20,10 @@ from digitpad.nets.mlp import MLP
 
 REPO = Path(__file__).resolve().parents[2]
 SHIPPED = REPO / "weights"
+if str(REPO) not in sys.path:  # tools/ lives beside the package, not in it
+    sys.path.insert(0, str(REPO))
+
+from tools import replay  # noqa: E402  (the stroke replay shared with benchmarks and tools)
 
 
 def _display_works(display: str) -> bool:
@@ -113,13 +118,7 @@ class Harness:
 
     def stroke(self, points: Sequence[tuple[float, float]], release: bool = True) -> None:
         """Draw ``points`` (logical pad pixels) with generated mouse events."""
-        canvas, scale = self.app.pad.canvas, self.app.pad.scale
-        screen = [(round(x * scale), round(y * scale)) for x, y in points]
-        canvas.event_generate("<ButtonPress-1>", x=screen[0][0], y=screen[0][1])
-        for x, y in screen[1:]:
-            canvas.event_generate("<B1-Motion>", x=x, y=y, state=256)
-        if release:
-            canvas.event_generate("<ButtonRelease-1>", x=screen[-1][0], y=screen[-1][1], state=256)
+        replay.draw(self.app.pad, [points], release=release)
         self.pump()
 
     def key(self, keysym: str, state: int = 0) -> None:
