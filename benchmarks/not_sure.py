@@ -10,19 +10,18 @@ then the rule in digitpad.verdict. Goals: not sure <= 5%, confident accuracy >= 
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
 import numpy as np
 
-from digitpad import drawn, verdict
+from digitpad import dirs, drawn, verdict
 from digitpad.evaluate import predict_in_batches
 from digitpad.nets import load_all
 from digitpad.nets.vote import combine
 
 
 def main() -> None:
-    default = Path(os.environ.get("DIGITPAD_DATA", "../shared/data")) / "unipen-digits-dev.npz"
+    default = dirs.data_dir() / "unipen-digits-dev.npz"
     parser = argparse.ArgumentParser()
     parser.add_argument("--drawn", type=Path, default=default)
     parser.add_argument("--all-writers", action="store_true", help="not only the held-out writers")

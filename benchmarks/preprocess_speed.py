@@ -15,16 +15,14 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import statistics
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageDraw
 
-from digitpad import preprocess
+from digitpad import dirs, preprocess
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +53,7 @@ def synthetic_two() -> Strokes:
 
 def typical_digits(count: int) -> list[Strokes]:
     """``count`` pen-drawn digits as the pad records them, or the synthetic one."""
-    data_dir = Path(os.environ.get("DIGITPAD_DATA", Path(__file__).parents[2] / "shared" / "data"))
-    path = data_dir / "unipen-digits-dev.npz"
+    path = dirs.data_dir() / "unipen-digits-dev.npz"
     if not path.is_file():
         log.warning("%s not found: timing a synthetic digit", path)
         return [synthetic_two()]

@@ -1,5 +1,7 @@
 """Every test runs with its own user folder, so nothing touches a real user's files,
-and reads datasets from the shared data folder (DIGITPAD_DATA, default ../shared/data)."""
+and reads datasets from the folder digitpad itself would use (:func:`digitpad.dirs.data_dir`:
+DIGITPAD_DATA, else the user's cache once it holds a download, else ../shared/data beside
+the checkout), fixed once here so a test's own DIGITPAD_DATA cannot leak into the next."""
 
 from __future__ import annotations
 
@@ -8,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from digitpad import dirs
+
 REPO = Path(__file__).resolve().parent.parent
-SHARED_DATA = Path(os.environ.get("DIGITPAD_DATA", REPO.parent / "shared" / "data"))
+SHARED_DATA = dirs.data_dir()
 
 
 @pytest.fixture(autouse=True)
@@ -17,18 +21,16 @@ def isolated_user_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyt
     home = tmp_path_factory.mktemp("digitpad-home")
     monkeypatch.setenv("DIGITPAD_HOME", str(home))
     monkeypatch.setenv("DIGITPAD_DATA", str(SHARED_DATA))
-    from digitpad.nets import registry
-
-    registry.fallback_warnings.clear()
     return home
 
 
 @pytest.fixture
 def mnist_available() -> Path:
-    if not (SHARED_DATA / "mnist" / "t10k-images-idx3-ubyte.gz").exists() and not (
-        SHARED_DATA / "t10k-images-idx3-ubyte.gz"
-    ).exists():
-        skip_unless_ci(f"MNIST not found under {SHARED_DATA} (set DIGITPAD_DATA)")
+    from digitpad import datasets
+
+    found, reason = datasets.available("mnist", SHARED_DATA)
+    if not found:
+        skip_unless_ci(reason)
     return SHARED_DATA
 
 

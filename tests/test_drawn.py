@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
 import pytest
 from conftest import skip_unless_ci
 
-from digitpad import drawn
+from digitpad import dirs, drawn
 from digitpad.cli import main
 from digitpad.datasets.idx import DatasetError
 
-DATA = Path(os.environ.get("DIGITPAD_DATA", Path(__file__).parents[2] / "shared" / "data"))
-UNIPEN = DATA / "unipen-digits-dev.npz"
+UNIPEN = dirs.data_dir() / "unipen-digits-dev.npz"
 
 
 def tiny_file(path: Path) -> Path:
