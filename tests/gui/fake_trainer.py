@@ -1,7 +1,9 @@
 """A stand-in for ``digitpad train`` speaking the same JSON-lines protocol, so the
 retrain dialog's tests control timing, failures and cancellation exactly.
 
-``python fake_trainer.py NET --epochs N --out PATH [--batches B] [--delay S] [--fail TEXT]``
+``python fake_trainer.py NET --epochs N --out PATH [--batches B] [--delay S] [--fail TEXT]
+[--hold FILE]``: ``--hold`` waits after the first batch until FILE exists (or it is
+cancelled; at most a minute), so a test knows the run is going on while it acts.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import json
 import signal
 import sys
 import time
+from pathlib import Path
 from types import FrameType
 
 from digitpad.nets import SPECS
@@ -36,6 +39,7 @@ def main() -> int:
     parser.add_argument("--batches", type=int, default=20)
     parser.add_argument("--delay", type=float, default=0.01)
     parser.add_argument("--fail", default="")
+    parser.add_argument("--hold", type=Path)
     args, _unknown = parser.parse_known_args()
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
@@ -51,6 +55,10 @@ def main() -> int:
             fraction = ((epoch - 1) * args.batches + batch) / (args.epochs * args.batches)
             say(event="batch", epoch=epoch, epochs=args.epochs, batch=batch, batches=args.batches,
                 loss=1.0 / batch, accuracy=0.5, seconds=time.monotonic() - start, fraction=fraction)
+            if args.hold and epoch == batch == 1:
+                held_since = time.monotonic()
+                while not (stop or args.hold.exists() or time.monotonic() - held_since > 60):
+                    time.sleep(0.01)
         if args.fail:
             say(event="error", message=args.fail)
             return 2

@@ -7,12 +7,12 @@ import functools
 import hashlib
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from digitpad import dirs
+from digitpad.gui import training
 from digitpad.gui.retrain import PROGRESS_STEPS, RetrainDialog
 from digitpad.gui.timing import StallMeter
 from digitpad.gui.training import Command, TrainOptions
@@ -98,14 +98,26 @@ def test_stand_in_run_rejected(gui: Harness) -> None:
     assert gui.app.predictor.test_accuracy("B1") == pytest.approx(0.10)
 
 
-def test_cancel_is_quick_and_keeps_the_old_weights(gui: Harness) -> None:
+@pytest.fixture
+def no_kill(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cancel never falls back to killing the child, however slow the machine: a run that
+    ends was ended by the child itself, on being asked (see :func:`stopped_itself`)."""
+    monkeypatch.setattr(training, "KILL_AFTER_MS", 3_600_000)
+
+
+def stopped_itself(dialog: RetrainDialog) -> bool:
+    """The child ended on being asked (SIGTERM: exit 130), not killed. How soon is
+    measured by ``benchmarks/gui_latency.py``, not here."""
+    assert dialog.job is not None and dialog.job._process is not None
+    return dialog.job._process.process.returncode == 130
+
+
+def test_cancel_ends_the_run_and_keeps_the_old_weights(gui: Harness, no_kill: None) -> None:
     dialog = start(gui, stand_in("--batches", "10000", "--delay", "0.05"), epochs=3)
     gui.wait_for(lambda: dialog.fraction > 0, 20, "the first batch")
-    began = time.monotonic()
     dialog.cancel()
-    wait_done(gui, dialog, 10)
-    assert dialog.outcome == "cancelled"
-    assert time.monotonic() - began < 2.0
+    wait_done(gui, dialog, 60)  # a guard against hanging; the run itself would take 25 min
+    assert dialog.outcome == "cancelled" and stopped_itself(dialog)
     assert user_files() == []
     assert registry.chosen_path("B1") is None
     assert "previous weights are kept" in str(dialog.message.cget("text"))
@@ -140,15 +152,24 @@ def test_a_failed_run_says_why(gui: Harness) -> None:
     assert dialog.start_button.instate(["!disabled"])
 
 
-def test_drawing_and_predicting_go_on_while_training(gui: Harness) -> None:
-    dialog = start(gui, stand_in("--batches", "60", "--delay", "0.02"))
+def test_drawing_and_predicting_go_on_while_training(gui: Harness, tmp_path: Path) -> None:
+    """While the child trains (held after its first batch until told to go on), the pad
+    draws and reads and Tk's timers keep running. How long the event loop may stall is
+    measured by ``benchmarks/gui_latency.py``, not here."""
+    go_on = tmp_path / "go-on"
+    dialog = start(gui, stand_in("--batches", "60", "--delay", "0.001", "--hold", str(go_on)))
     meter = StallMeter(gui.root)
     meter.start()
     gui.wait_for(lambda: dialog.fraction > 0, 20, "the first batch")
     gui.stroke([(140.0, float(y)) for y in range(50, 236, 5)])
     assert gui.app.prediction is not None
-    wait_done(gui, dialog, 30)
-    assert meter.stop() < 0.5  # the benchmark reports the real figure
+    ticks = meter.count
+    gui.wait_for(lambda: meter.count >= ticks + 5, 20, "the event loop's timer")
+    assert dialog.outcome == "" and dialog.job is not None and dialog.job.running
+    go_on.touch()
+    wait_done(gui, dialog, 60)
+    meter.stop()
+    assert dialog.outcome == "done"
     dialog.reject()
 
 
@@ -216,16 +237,14 @@ def test_real_training_end_to_end(gui: Harness, random_weights: Path, mnist_avai
 
 
 @pytest.mark.slow
-def test_real_training_cancelled(gui: Harness, mnist_available: Path) -> None:
+def test_real_training_cancelled(gui: Harness, mnist_available: Path, no_kill: None) -> None:
     if not cli_can_train():
         pytest.skip("'digitpad train' is not available yet")
     dialog = start(gui, None, epochs=5, limit=20000, test_limit=500)
     gui.wait_for(lambda: dialog.fraction > 0, 120, "the first batch")
-    began = time.monotonic()
     dialog.cancel()
-    wait_done(gui, dialog, 10)
-    assert dialog.outcome == "cancelled"
-    assert time.monotonic() - began < 2.5
+    wait_done(gui, dialog, 60)  # a guard against hanging; how soon: benchmarks/gui_latency.py
+    assert dialog.outcome == "cancelled" and stopped_itself(dialog)
     assert user_files() == [] and registry.chosen_path("B1") is None
 
 
