@@ -288,7 +288,7 @@ def test_unknown_dataset() -> None:
 
 def test_cli_progress_draws_one_line_per_file() -> None:
     out = io.StringIO()
-    bar = dl.cli_progress("mnist", out)
+    bar = dl.cli_progress("mnist", out, tty=True)
     bar(0, 2_000_000)
     for done in range(1000, 2_000_000, 1000):
         bar(done, 2_000_000)  # a burst: redrawn at most every 0.1 s
@@ -301,6 +301,26 @@ def test_cli_progress_draws_one_line_per_file() -> None:
     assert lines[0].endswith("mnist [" + "#" * 30 + "] 100%  2.0/2.0 MB")
     assert "[" + "?" * 30 + "]  0.0 MB" in lines[1] and "5.5/5.5 MB" in lines[1]
     assert lines[2] == ""
+
+
+def test_cli_progress_writes_plain_lines_when_not_a_terminal() -> None:
+    """In a log every redraw would stay as one more line: a line per tenth of a file."""
+    out = io.StringIO()  # not a terminal, as stderr redirected to a file is not
+    bar = dl.cli_progress("mnist", out)
+    bar(0, 2_000_000)
+    for done in range(1000, 2_000_001, 1000):
+        bar(done, 2_000_000)
+    bar(0, None)
+    for done in range(1_000_000, 25_000_001, 1_000_000):
+        bar(done, None)
+    bar(25_000_000, 25_000_000)
+    text = out.getvalue()
+    assert "\r" not in text
+    lines = text.splitlines()
+    assert [line.split("]")[1].split("%")[0].strip() for line in lines[:10]] == [
+        str(p) for p in range(10, 101, 10)]
+    assert len(lines) == 10 + 2 + 1  # then at 10 and 20 MB of a file of unknown size, and its end
+    assert lines[-1].endswith("25.0/25.0 MB")
 
 
 def test_full_disk_is_a_dataset_error(mnist_mirror: Mirror, tmp_path: Path,

@@ -203,14 +203,26 @@ def _file_md5(path: Path) -> str | None:
     return digest.hexdigest()
 
 
-def cli_progress(label: str, stream: TextIO | None = None, width: int = 30) -> Progress:
-    """A progress callback for the terminal: ``label [#####.....]  45%  5.1/11.3 MB``.
+def cli_progress(label: str, stream: TextIO | None = None, width: int = 30,
+                 tty: bool | None = None) -> Progress:
+    """A progress callback for people: ``label [#####.....]  45%  5.1/11.3 MB``.
 
-    It redraws one line of ``stream`` (default stderr) at most ten times a second, so a
-    fast connection does not spend its time printing, and ends the line when a file is
-    complete (``done == total``); a new file starts on a new line.
+    On a terminal it redraws one line of ``stream`` (default stderr) at most ten times a
+    second, so a fast connection does not spend its time printing, and ends the line when
+    a file is complete (``done == total``); a new file starts on a new line. Anywhere else
+    (a log, a pipe) each redraw would stay in the file, so it writes a plain line at every
+    tenth of a file instead (every 10 MB when the server gives no size) and when it ends.
     """
     out = stream or sys.stderr
+    if tty is None:
+        try:
+            tty = out.isatty()
+        except (AttributeError, ValueError, OSError):
+            tty = False
+    return _redrawn(label, out, width) if tty else _logged(label, out, width)
+
+
+def _redrawn(label: str, out: TextIO, width: int) -> Progress:
     state = {"last": 0.0, "open": False}
 
     def draw(done: int, total: int | None) -> None:
@@ -221,6 +233,26 @@ def cli_progress(label: str, stream: TextIO | None = None, width: int = 30) -> P
         state["last"], state["open"] = now, not finished
         out.write(f"\r{label} {_bar(done, total, width)}" + ("\n" if finished else ""))
         out.flush()
+
+    return draw
+
+
+LOG_STEP_BYTES = 10_000_000  # without a Content-Length, a log line per this many bytes
+
+
+def _logged(label: str, out: TextIO, width: int) -> Progress:
+    step = {"last": 0}  # the last step written: a tenth of the file, or LOG_STEP_BYTES
+
+    def draw(done: int, total: int | None) -> None:
+        if done == 0:  # a new file starts
+            step["last"] = 0
+            return
+        finished = total is not None and done >= total
+        current = 10 * done // total if total else done // LOG_STEP_BYTES
+        if current > step["last"] or finished:
+            step["last"] = current
+            out.write(f"{label} {_bar(done, total, width)}\n")
+            out.flush()
 
     return draw
 
