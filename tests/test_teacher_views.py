@@ -123,7 +123,9 @@ def test_keras_teacher_answers_like_the_numpy_port() -> None:
 def test_cancelling_while_the_teacher_answers_stops_soon_and_saves_nothing(
         mnist_available: Path, isolated_user_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from digitpad.nets import cnn
+    from digitpad.train import teacher
 
+    monkeypatch.setattr(teacher, "ANSWER_SLICE", 500)  # slices as in a real run, on fewer images
     answered: list[int] = []
     real = cnn.ConvNet.predict_proba
 
@@ -141,9 +143,9 @@ def test_cancelling_while_the_teacher_answers_stops_soon_and_saves_nothing(
             self.asked += 1
             return self.asked > 1  # after the first slice of the first view
 
-    config = TrainConfig(net="B3", epochs=2, limit=6000, val_size=200, augment="light", teacher="K1",
+    config = TrainConfig(net="B3", epochs=2, limit=1500, val_size=200, augment="light", teacher="K1",
                          teacher_views=2)
     result = run(config, CancelSoon(), isolated_user_dir / "B3.npz")
-    assert result.cancelled and sum(answered) <= 4096  # not the whole view of 5,800 images
+    assert result.cancelled and sum(answered) <= 500  # not the whole view of 1,300 images
     assert not (isolated_user_dir / "B3.npz").exists()
     assert not list((isolated_user_dir / "teacher-views").glob("*"))
