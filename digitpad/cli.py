@@ -6,6 +6,7 @@
     digitpad data download NAME    fetch MNIST or EMNIST digits
     digitpad train NET             train a network
     digitpad evaluate [NET...]     test accuracy per net and per digit
+    digitpad use NET FILE|shipped  choose a net's weights, or go back to the shipped ones
 """
 
 from __future__ import annotations
@@ -24,13 +25,21 @@ from digitpad import __version__, dirs
 log = logging.getLogger(__name__)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from digitpad.cli_train import add_evaluate_parser, add_train_parser
+USAGE = "%(prog)s [-h] [-v] [--version] [COMMAND [ARGS ...]]"
+DESCRIPTION = "Draw a digit; neural networks read it. Without a command, digitpad opens the app."
+EPILOG = """\
+plain 'digitpad' (no command) opens the drawing app; it needs a desktop session.
+'digitpad COMMAND --help' describes a command and its defaults."""
 
-    parser = argparse.ArgumentParser(prog="digitpad", description="Draw a digit; neural networks read it.")
+
+def build_parser() -> argparse.ArgumentParser:
+    from digitpad.cli_train import add_evaluate_parser, add_train_parser, net_name
+
+    parser = argparse.ArgumentParser(prog="digitpad", usage=USAGE, description=DESCRIPTION, epilog=EPILOG,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     parser.add_argument("--version", action="version", version=f"digitpad {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", prog="digitpad")  # not USAGE
 
     predict = commands.add_parser("predict", help="read the digit in image files")
     predict.add_argument("images", nargs="+", metavar="IMAGE")
@@ -45,16 +54,30 @@ def build_parser() -> argparse.ArgumentParser:
     data_commands = data.add_subparsers(dest="data_command", metavar="ACTION", required=True)
     download = data_commands.add_parser("download", help="download MNIST or EMNIST digits")
     download.add_argument("dataset", choices=("mnist", "emnist"))
-    download.add_argument("--folder", help="where to put the files (default: the data folder)")
+    download.add_argument("--folder", help="where to put the files (default: DIGITPAD_DATA, else "
+                                           f"the user cache folder, now {dirs.download_dir()})")
     download.set_defaults(handler=cmd_download)
 
     add_train_parser(commands)
     add_evaluate_parser(commands)
+
+    use = commands.add_parser(
+        "use", help="choose the weights a net uses, or go back to the shipped ones",
+        description="Make FILE the weights of NET from now on, in the app and the CLI (it is "
+                    "checked, and copied into your user folder); 'shipped' goes back to the "
+                    "weights that came with digitpad.")
+    use.add_argument("net", type=net_name, metavar="NET", help="B1, B2, B3, B4 or K1")
+    use.add_argument("weights", metavar="FILE|shipped", help="a weights .npz file, or 'shipped'")
+    use.set_defaults(handler=cmd_use)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    check = getattr(args, "check", None)  # what argparse cannot see: options that need others
+    problem = check(args) if check else None
+    if problem:
+        args.command_parser.error(problem)  # exits 2 with the command's usage, as argparse does
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if args.command is None:
@@ -170,11 +193,38 @@ def cmd_download(args: argparse.Namespace) -> int:
     from digitpad.datasets import DatasetError
     from digitpad.datasets.download import cli_progress, download
 
-    folder = Path(args.folder) if args.folder else dirs.data_dir()
+    folder = Path(args.folder) if args.folder else dirs.download_dir()
     try:
         paths = download(args.dataset, folder, progress=cli_progress(args.dataset))
     except DatasetError as exc:
         return fail(str(exc))
     for path in paths:
         print(path)
+    return 0
+
+
+SHIPPED = "shipped"
+
+
+def cmd_use(args: argparse.Namespace) -> int:
+    """``digitpad use NET FILE|shipped``: the CLI's way to what the app's retrain dialog
+    offers, and the one way back to the shipped weights without editing settings.json."""
+    from pathlib import Path
+
+    from digitpad.nets import WeightsError, registry
+
+    if args.weights.lower() == SHIPPED:
+        registry.choose(args.net, None)
+        print(f"{args.net}: using the shipped weights, {registry.shipped_path(args.net)}")
+        return 0
+    path = Path(args.weights)
+    if not path.is_file():
+        return fail(f"{path}: no such file (give a weights .npz file, or '{SHIPPED}')")
+    try:
+        registry.choose(args.net, path)
+    except (WeightsError, OSError) as exc:
+        return fail(f"{args.net} keeps its weights: {exc}")
+    kept = registry.chosen_path(args.net)
+    copied = f" (copied from {path})" if kept is not None and kept != path.resolve() else ""
+    print(f"{args.net}: using {kept}{copied}; 'digitpad use {args.net} {SHIPPED}' goes back")
     return 0

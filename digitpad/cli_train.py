@@ -12,82 +12,209 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import math
 import signal
 import sys
-import time
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from digitpad import dirs
 from digitpad.train.config import TrainConfig
-from digitpad.train.progress import BatchProgress, Callbacks, EpochResult
+from digitpad.train.progress import BatchProgress, Callbacks, EpochResult, TextProgress
 
 CANCELLED_EXIT = 130
 
 
+TRAINABLE = "B1, B2, B3, B4 or K1"
+
+
+class DefaultsFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """``--help`` with each option's default, except where there is none (None, or an
+    off flag), so that the defaults shown are exactly the ones a run uses."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        if action.default is None or action.default is False or "(default" in (action.help or ""):
+            return action.help
+        return super()._get_help_string(action)
+
+
+def net_name(text: str) -> str:
+    """A trainable net's name (any case) as the registry spells it; an argument error
+    for anything else, ``vote`` included, which is the five nets' vote, not a net."""
+    from digitpad.nets.registry import SPECS, VOTE
+
+    name = text.upper()
+    if name in SPECS:
+        return name
+    if text.lower() == VOTE:
+        raise argparse.ArgumentTypeError(f"'{VOTE}' is the vote of the five nets, not one to train or "
+                                         f"choose weights for; choose {TRAINABLE}")
+    raise argparse.ArgumentTypeError(f"unknown network {text!r}; choose {TRAINABLE}")
+
+
+def net_or_vote(text: str) -> str:
+    """A net's name as :func:`net_name` gives it, or ``vote`` (for evaluate)."""
+    from digitpad.nets.registry import SPECS, VOTE
+
+    if text.lower() == VOTE:
+        return VOTE
+    if text.upper() in SPECS:
+        return text.upper()
+    raise argparse.ArgumentTypeError(f"unknown network {text!r}; choose {TRAINABLE} or {VOTE}")
+
+
+def whole(minimum: int) -> Callable[[str], int]:
+    """An argparse type: a whole number of at least ``minimum``."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be {minimum} or more, not {value}")
+        return value
+
+    return parse
+
+
+def real(low: float, high: float = math.inf, *, above_low: bool = False,
+         below_high: bool = False) -> Callable[[str], float]:
+    """An argparse type: a finite number in ``[low, high]``, ends left out as asked."""
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        too_low = value <= low if above_low else value < low
+        too_high = value >= high if below_high else value > high
+        if not math.isfinite(value) or too_low or too_high:
+            left, right = "(" if above_low else "[", ")" if below_high else "]"
+            raise argparse.ArgumentTypeError(f"must be in {left}{low:g}, {high:g}{right}, not {text}")
+        return value
+
+    return parse
+
+
+def accuracy_threshold(text: str) -> float:
+    """``--min-accuracy``: a fraction (0-1) or a percentage (above 1, up to 100), as a
+    fraction; 0.99 and 99 both mean 99%. Anything else is an argument error."""
+    try:
+        value = real(0.0, 100.0)(text)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(f"give a fraction (0-1, e.g. 0.99) or a percentage (up to 100, "
+                                         f"e.g. 99), not {text!r}") from None
+    return value / 100 if value > 1 else value
+
+
+def activation(text: str) -> str:
+    from digitpad.nets.functions import ACTIVATIONS
+
+    if text not in ACTIVATIONS:
+        raise argparse.ArgumentTypeError(f"unknown activation {text!r}; choose {', '.join(ACTIVATIONS)}")
+    return text
+
+
 def add_train_parser(commands: Any) -> None:
+    """``digitpad train``; every default comes from :class:`TrainConfig`, the one set of
+    training defaults the app's retrain dialog also starts from."""
     d = TrainConfig()
-    train = commands.add_parser("train", help="train a network")
-    train.add_argument("net", help="B1, B2, B3, B4 or K1")
-    train.add_argument("--data", choices=("mnist", "emnist"), default=d.data)
-    train.add_argument("--epochs", type=int, default=d.epochs)
-    train.add_argument("--batch-size", type=int, default=d.batch_size)
-    train.add_argument("--learning-rate", type=float, default=d.learning_rate)
-    train.add_argument("--l2", type=float, default=d.l2, help="weight decay lambda")
-    train.add_argument("--augment", choices=("none", "light", "strong"), default=d.augment)
-    train.add_argument("--activation", default=d.activation, help="relu, leaky_relu, tanh or sigmoid")
-    train.add_argument("--limit", type=int, help="train on the first N training images only")
-    train.add_argument("--test-limit", type=int, help="test on the first N test images only")
-    train.add_argument("--patience", type=int, help="stop after N epochs without improvement")
-    train.add_argument("--val-size", type=int, default=d.val_size, metavar="N",
+    train = commands.add_parser("train", help="train a network", formatter_class=DefaultsFormatter,
+                                description="Train a network on MNIST or EMNIST digits.")
+    train.add_argument("net", type=net_name, metavar="NET", help=TRAINABLE)
+    train.add_argument("--data", choices=("mnist", "emnist"), default=d.data, help="training set")
+    train.add_argument("--epochs", type=whole(1), default=d.epochs, metavar="N",
+                       help="passes over the training set")
+    train.add_argument("--batch-size", type=whole(1), default=d.batch_size, metavar="N",
+                       help="images per step")
+    train.add_argument("--learning-rate", type=real(0, 10, above_low=True), default=d.learning_rate,
+                       metavar="LR", help="Adam's step size")
+    train.add_argument("--l2", type=real(0), default=d.l2, metavar="LAMBDA", help="weight decay lambda")
+    train.add_argument("--augment", choices=("none", "light", "strong"), default=d.augment,
+                       help="random distortions of the training images")
+    train.add_argument("--activation", type=activation, default=d.activation,
+                       help="relu, leaky_relu, tanh or sigmoid")
+    train.add_argument("--limit", type=whole(1), default=d.limit, metavar="N",
+                       help="train on the first N training images only")
+    train.add_argument("--test-limit", type=whole(1), default=d.test_limit, metavar="N",
+                       help="test on the first N test images only")
+    train.add_argument("--patience", type=whole(1), default=d.patience, metavar="N",
+                       help="stop after N epochs without improvement")
+    train.add_argument("--val-size", type=whole(0), default=d.val_size, metavar="N",
                        help="training images held out to pick the best epoch; 0 trains on all "
                             "of them and keeps the last epoch (once a recipe is chosen)")
-    train.add_argument("--seed", type=int, default=d.seed)
-    train.add_argument("--pen-digits", metavar="FILE.npz",
+    train.add_argument("--seed", type=whole(0), default=d.seed, metavar="N",
+                       help="for the validation split, the initial weights and the augmentation")
+    train.add_argument("--pen-digits", metavar="FILE.npz", default=d.pen_digits,
                        help="also train on pen-drawn digits (UNIPEN .npz) of the writers "
                             "'evaluate --drawn --held-out' does not use")
-    train.add_argument("--pen-copies", type=int, default=d.pen_copies)
-    train.add_argument("--ema", type=float, default=d.ema, metavar="DECAY",
-                       help="use a moving average of the weights (e.g. 0.999)")
-    train.add_argument("--teacher", help="distil from this trained net as well (e.g. K1)")
-    train.add_argument("--teacher-weight", type=float, default=d.teacher_weight)
-    train.add_argument("--teacher-views", type=int, default=d.teacher_views, metavar="V",
+    train.add_argument("--pen-copies", type=whole(1), default=d.pen_copies, metavar="N",
+                       help="with --pen-digits: each digit drawn this many times, at random sizes and places")
+    train.add_argument("--ema", type=real(0, 1, below_high=True), default=d.ema, metavar="DECAY",
+                       help="use a moving average of the weights (e.g. 0.999); 0: off")
+    train.add_argument("--teacher", type=net_name, default=d.teacher, metavar="NET",
+                       help="distil from this trained net as well (e.g. K1)")
+    train.add_argument("--teacher-weight", type=real(0, 1), default=d.teacher_weight, metavar="W",
+                       help="with --teacher: share of each target taken from the teacher's answers")
+    train.add_argument("--teacher-views", type=whole(0), default=d.teacher_views, metavar="V",
                        help="the teacher answers for V fixed augmented views, which the student trains "
                             "on in turn (cached in your folder; K1 takes ~1.5 min per view on one core)")
     train.add_argument("--teacher-runtime", choices=("numpy", "keras"), default=d.teacher_runtime,
                        help="run the teacher in Keras for --teacher-views (fast with a GPU)")
-    train.add_argument("--my-drawings", type=int, default=0, metavar="REPEAT",
+    train.add_argument("--my-drawings", type=whole(0), default=d.my_drawings, metavar="REPEAT",
                        help="also train on your saved drawings, each repeated REPEAT times per epoch")
-    train.add_argument("--out", type=Path, help="weights file to write (default: in your user folder)")
+    train.add_argument("--out", type=Path, metavar="FILE",
+                       help="weights file to write (default: a new one in your user folder)")
     train.add_argument("--use", action="store_true", help="make the new weights the ones the app uses")
-    train.add_argument("--progress", choices=("bar", "jsonl", "none"), default="bar")
-    train.add_argument("--min-accuracy", type=float, help="exit 1 if test accuracy (0-1) is lower")
-    train.set_defaults(handler=cmd_train)
+    train.add_argument("--progress", choices=("bar", "jsonl", "none"), default="bar",
+                       help="bar: for people on stderr (plain lines when not a terminal); "
+                            "jsonl: events on stdout, for programs")
+    train.add_argument("--min-accuracy", type=accuracy_threshold, metavar="A",
+                       help="exit 1 if test accuracy is lower (0.99 or 99: 99%%)")
+    train.set_defaults(handler=cmd_train, check=_check_train, command_parser=train)
+
+
+def _check_train(args: argparse.Namespace) -> str | None:
+    """What argparse cannot check by itself: options that only mean something with others."""
+    if args.teacher_views and not args.teacher:
+        return "--teacher-views needs --teacher NET (whose answers on the views to learn from)"
+    return None
 
 
 def add_evaluate_parser(commands: Any) -> None:
-    evaluate = commands.add_parser("evaluate", help="test accuracy of networks")
-    evaluate.add_argument("nets", nargs="*", default=["B1", "B2", "B3", "B4", "K1", "vote"],
-                          metavar="NET", help="B1..B4, K1, vote (default: all)")
-    evaluate.add_argument("--data", choices=("mnist", "emnist"), default="mnist")
+    evaluate = commands.add_parser("evaluate", help="test accuracy of networks",
+                                   formatter_class=DefaultsFormatter)
+    evaluate.add_argument("nets", nargs="*", type=net_or_vote, default=["B1", "B2", "B3", "B4", "K1", "vote"],
+                          metavar="NET", help="B1..B4, K1, vote (default: all six)")
+    evaluate.add_argument("--data", choices=("mnist", "emnist"), default="mnist", help="test set")
     evaluate.add_argument("--drawn", type=Path, metavar="FILE.npz",
                           help="evaluate on pen-drawn digits (UNIPEN strokes) drawn as in the app")
-    evaluate.add_argument("--seed", type=int, default=0, help="placement of the drawn digits")
+    evaluate.add_argument("--seed", type=whole(0), default=0, metavar="N",
+                          help="placement of the drawn digits")
     evaluate.add_argument("--held-out", action="store_true",
                           help="with --drawn: only the writers that training with --pen-digits never sees")
     evaluate.add_argument("--confusion", action="store_true", help="print confusion matrices")
-    evaluate.add_argument("--min-accuracy", type=float, help="exit 1 if any net is below (0-1)")
-    evaluate.set_defaults(handler=cmd_evaluate)
+    evaluate.add_argument("--min-accuracy", type=accuracy_threshold, metavar="A",
+                          help="exit 1 if a net named is below it (0.99 or 99: 99%%)")
+    evaluate.set_defaults(handler=cmd_evaluate, check=_check_evaluate, command_parser=evaluate)
+
+
+def _check_evaluate(args: argparse.Namespace) -> str | None:
+    """What argparse cannot check by itself: options that only mean something with others."""
+    if args.held_out and not args.drawn:
+        return "--held-out needs --drawn FILE.npz (it picks writers of the pen-drawn digits)"
+    return None
 
 
 class CliCallbacks(Callbacks):
-    """Progress as a bar on stderr or JSON lines on stdout; cancel on SIGINT/SIGTERM."""
+    """Progress for people on stderr (:class:`TextProgress`) or JSON lines on stdout;
+    cancel on SIGINT/SIGTERM."""
 
     def __init__(self, mode: str) -> None:
         self.mode = mode
         self.stop = False
-        self.last_draw = 0.0
+        self.text = TextProgress() if mode == "bar" else None
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, self._on_signal)
 
@@ -103,25 +230,18 @@ class CliCallbacks(Callbacks):
 
     def on_batch(self, progress: BatchProgress) -> None:
         self.emit("batch", **asdict(progress), fraction=progress.fraction)
-        now = time.monotonic()
-        if self.mode == "bar" and (now - self.last_draw > 0.2 or progress.batch == progress.batches):
-            self.last_draw = now
-            done = int(30 * progress.fraction)
-            print(f"\repoch {progress.epoch}/{progress.epochs} [{'#' * done}{'.' * (30 - done)}] "
-                  f"loss {progress.loss:.3f} acc {progress.accuracy * 100:.2f}%  {progress.seconds:.0f}s",
-                  end="", file=sys.stderr, flush=True)
+        if self.text:
+            self.text.on_batch(progress)
 
     def on_epoch(self, result: EpochResult) -> None:
         self.emit("epoch", **asdict(result))
-        if self.mode == "bar":
-            print(f"\repoch {result.epoch}/{result.epochs}: train {result.train_accuracy * 100:.2f}%, "
-                  f"validation {result.val_accuracy * 100:.2f}%, {result.seconds:.0f}s" + " " * 20,
-                  file=sys.stderr)
+        if self.text:
+            self.text.on_epoch(result)
 
     def on_message(self, text: str) -> None:
         self.emit("message", text=text)
-        if self.mode == "bar":
-            print(text, file=sys.stderr)
+        if self.text:
+            self.text.on_message(text)
 
 
 def default_out(net: str) -> Path:
@@ -135,7 +255,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     from digitpad.train import run
 
     callbacks = CliCallbacks(args.progress)
-    config = TrainConfig(net=args.net.upper(), data=args.data, epochs=args.epochs,
+    config = TrainConfig(net=args.net, data=args.data, epochs=args.epochs,
                          batch_size=args.batch_size, learning_rate=args.learning_rate, l2=args.l2,
                          augment=args.augment, activation=args.activation, limit=args.limit,
                          test_limit=args.test_limit, patience=args.patience, seed=args.seed,
@@ -163,7 +283,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     if args.use:
         registry.choose(config.net, out)
     if args.min_accuracy is not None and accuracy < args.min_accuracy:
-        print(f"digitpad: {accuracy * 100:.2f}% is below --min-accuracy", file=sys.stderr)
+        print(f"digitpad: {accuracy * 100:.2f}% is below --min-accuracy {args.min_accuracy * 100:.2f}%",
+              file=sys.stderr)
         return 1
     return 0
 
@@ -192,13 +313,21 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             worst = ", ".join(f"{t}->{p} x{n}" for t, p, n in report.worst_confusions())
             print(f"worst confusions of {name}: {worst or 'none'}")
     if args.min_accuracy is not None:
-        short = [n for n, r in reports.items() if r.accuracy < args.min_accuracy]
+        short = [n for n in _named(args.nets) if n in reports and reports[n].accuracy < args.min_accuracy]
         if short:
             print(f"digitpad: below {args.min_accuracy * 100:.2f}%: {', '.join(short)}", file=sys.stderr)
             return 1
     from digitpad.cli import weights_fallback_status
 
     return weights_fallback_status()
+
+
+def _named(nets: list[str]) -> list[str]:
+    """The rows the gate looks at: the nets named, as the table spells them. ``evaluate
+    vote`` also shows the five members, but only the vote was asked for."""
+    from digitpad.nets import VOTE
+
+    return [VOTE if n.lower() == VOTE else n.upper() for n in nets]
 
 
 def _evaluation_set(args: argparse.Namespace) -> tuple[Any, Any, str]:

@@ -47,8 +47,14 @@ class PenDigits:
         return [int(i) for i in np.flatnonzero(mask)]
 
 
+ZIP_MAGIC = b"PK\x03\x04"  # an .npz is a zip archive of .npy arrays
+KNOWN_KINDS = {b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image",
+               b"\x93NUMPY": "a single numpy array (.npy)"}
+
+
 def load(path: str | os.PathLike[str]) -> PenDigits:
     """Read the UNIPEN digits file (no pickle), checking its arrays fit together."""
+    _check_is_npz(path)
     try:
         with np.load(path, allow_pickle=False) as z:
             missing = [k for k in KEYS if k not in z.files]
@@ -64,6 +70,23 @@ def load(path: str | os.PathLike[str]) -> PenDigits:
             or data.stroke_offsets[-1] != len(data.points) or len(data.writers) != n):
         raise DatasetError(f"{path}: offsets do not match the points, strokes and labels")
     return data
+
+
+def _check_is_npz(path: str | os.PathLike[str]) -> None:
+    """Refuse anything but a zip archive before numpy reads it: given a PNG, numpy's own
+    message is about pickled data and ``allow_pickle``, which points the wrong way."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(8)
+    except OSError as exc:
+        raise DatasetError(f"{path}: cannot read pen digits ({exc.strerror or exc})") from exc
+    if head.startswith(ZIP_MAGIC):
+        return
+    kind = next((f"it is {name}" for magic, name in KNOWN_KINDS.items() if head.startswith(magic)),
+                "it is not an .npz (zip) file")
+    raise DatasetError(f"{path}: cannot read pen digits: {kind}. --drawn and --pen-digits take the UNIPEN "
+                       f"strokes file, an .npz such as unipen-digits-dev.npz; 'digitpad predict IMAGE' "
+                       f"reads the digit in an image")
 
 
 def place(strokes: list[np.ndarray], rng: np.random.Generator, size: int = preprocess.CANVAS_SIZE,

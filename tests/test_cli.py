@@ -177,3 +177,229 @@ def test_info_says_whose_weights_each_net_uses(capsys) -> None:
     out = capsys.readouterr().out
     assert f"weights (yours): {mine}" in out
     assert f"weights (shipped): {registry.shipped_path('B1')}" in out
+
+
+# --- arguments: refused by argparse, before any work --------------------------------------
+def argument_error(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    """The error argparse prints for ``argv`` (it exits 2 with the command's usage)."""
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "usage: digitpad" in err and "Traceback" not in err
+    return err
+
+
+def parsed(*argv: str):
+    from digitpad.cli import build_parser
+
+    return build_parser().parse_args(list(argv))
+
+
+@pytest.mark.parametrize(("text", "fraction"), [("0.99", 0.99), ("99", 0.99), ("99.5", 0.995),
+                                                ("100", 1.0), ("1", 1.0), ("0", 0.0)])
+def test_min_accuracy_is_a_fraction_or_a_percentage(text: str, fraction: float) -> None:
+    """--min-accuracy 99 meant 9900%: no net could ever pass it."""
+    assert parsed("evaluate", "--min-accuracy", text).min_accuracy == pytest.approx(fraction)
+    assert parsed("train", "B1", "--min-accuracy", text).min_accuracy == pytest.approx(fraction)
+
+
+@pytest.mark.parametrize("text", ["150", "-0.5", "nan", "inf", "high"])
+def test_min_accuracy_refuses_what_is_neither(text: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert "--min-accuracy" in argument_error(["evaluate", "--min-accuracy", text], capsys)
+
+
+@pytest.mark.parametrize("argv", [
+    ["train", "B1", "--epochs", "0"], ["train", "B1", "--epochs", "-3"], ["train", "B1", "--epochs", "2.5"],
+    ["train", "B1", "--batch-size", "0"], ["train", "B1", "--learning-rate", "0"],
+    ["train", "B1", "--l2", "-1"], ["train", "B1", "--teacher-weight", "1.5"], ["train", "B1", "--ema", "1"],
+    ["train", "B1", "--val-size", "-5"], ["train", "B1", "--limit", "0"],
+    ["train", "B1", "--pen-copies", "0"],
+    ["train", "B1", "--activation", "softsign"], ["train", "B1", "--teacher", "vote"],
+    ["train", "B1", "--teacher-views", "3"], ["evaluate", "--seed", "-1"],
+])
+def test_nonsense_numbers_are_argument_errors(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    """train --epochs 0 used to 'succeed', writing weights trained for no epoch."""
+    argument_error(argv, capsys)
+
+
+@pytest.mark.parametrize("net", ["B9", "vote", "Vote"])
+def test_train_names_a_trainable_net(net: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Not a failed training after loading the data: an argument error saying what to choose."""
+    err = argument_error(["train", net], capsys)
+    assert "B1, B2, B3, B4 or K1" in err
+
+
+def test_train_net_names_are_not_case_sensitive() -> None:
+    assert parsed("train", "k1").net == "K1"
+
+
+def test_evaluate_names_nets_or_the_vote(capsys: pytest.CaptureFixture[str]) -> None:
+    assert parsed("evaluate", "b1", "VOTE").nets == ["B1", "vote"]
+    assert "or vote" in argument_error(["evaluate", "B7"], capsys)
+
+
+def test_held_out_needs_drawn(capsys: pytest.CaptureFixture[str]) -> None:
+    """--held-out without --drawn was silently ignored: the MNIST figures came out instead."""
+    err = argument_error(["evaluate", "--held-out"], capsys)
+    assert "usage: digitpad evaluate" in err and "--held-out needs --drawn" in err
+
+
+def test_a_picture_given_as_pen_digits_says_what_is_wanted(tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """numpy's own message for a PNG is about pickled data and allow_pickle."""
+    assert main(["evaluate", "B1", "--drawn", str(vertical_one(tmp_path))]) == 2
+    err = capsys.readouterr().err
+    assert "it is a PNG image" in err and "unipen-digits-dev.npz" in err and "digitpad predict" in err
+    assert "pickle" not in err
+
+
+# --- one set of training defaults -----------------------------------------------------------
+def test_train_defaults_are_train_configs_and_help_shows_them(capsys: pytest.CaptureFixture[str]) -> None:
+    from dataclasses import fields
+
+    from digitpad.train.config import TrainConfig
+
+    args, config = parsed("train", "B1"), TrainConfig(net="B1")
+    for field in fields(TrainConfig):
+        assert getattr(args, field.name) == getattr(config, field.name), field.name
+    with pytest.raises(SystemExit):
+        main(["train", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert f"(default: {config.augment})" in help_text and config.augment == "light"
+    assert f"passes over the training set (default: {config.epochs})" in help_text
+    assert f"(default: {config.teacher_weight})" in help_text
+
+
+def test_the_retrain_dialog_starts_from_the_same_defaults() -> None:
+    """The dialog used light augmentation while `digitpad train` silently used strong."""
+    pytest.importorskip("tkinter")
+    from digitpad.gui.training import TEACHER_WEIGHT, TrainOptions
+    from digitpad.train.config import TrainConfig
+
+    options, config = TrainOptions(net="B1"), TrainConfig()
+    for name in ("data", "epochs", "learning_rate", "batch_size", "augment"):
+        assert getattr(options, name) == getattr(config, name), name
+    assert TEACHER_WEIGHT == config.teacher_weight
+
+
+# --- the gate -------------------------------------------------------------------------------
+def test_evaluate_vote_gates_on_the_vote_alone(b1_hard_mnist: Path, capsys,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """`evaluate vote` shows the five members too, but only the vote was asked for."""
+    monkeypatch.setenv("DIGITPAD_DATA", str(b1_hard_mnist))
+    assert main(["evaluate", "vote"]) == 0
+    rows = {line.split()[0]: float(line.split()[1].rstrip("%"))
+            for line in capsys.readouterr().out.splitlines()[3:] if line.strip()}
+    assert rows["B1"] < rows["vote"]
+    gate = f"{rows['vote'] - 0.005:.3f}"  # a percentage: the vote passes, B1 would not
+    assert main(["evaluate", "vote", "--min-accuracy", gate]) == 0
+    assert main(["evaluate", "B1", "vote", "--min-accuracy", gate]) == 1
+    assert "below" in capsys.readouterr().err
+
+
+# --- back to the shipped weights --------------------------------------------------------------
+def test_use_a_file_then_go_back_to_the_shipped_weights(tmp_path: Path, capsys) -> None:
+    from digitpad.nets import mlp, registry
+
+    mine = tmp_path / "my-B1.npz"
+    mlp.MLP([784, 100, 10, 10], name="B1").save(mine)
+    assert main(["use", "b1", str(mine)]) == 0
+    kept = registry.chosen_path("B1")
+    assert kept is not None and kept.parent == Path(os.environ["DIGITPAD_HOME"]) / "weights"
+    assert f"B1: using {kept}" in capsys.readouterr().out
+    assert main(["use", "B1", "shipped"]) == 0
+    assert registry.chosen_path("B1") is None
+    assert str(registry.shipped_path("B1")) in capsys.readouterr().out
+    assert registry.load("B1").meta["path"] == str(registry.shipped_path("B1"))
+
+
+def test_use_refuses_a_file_that_is_not_the_nets(tmp_path: Path, capsys) -> None:
+    from digitpad.nets import mlp, registry
+
+    other = tmp_path / "B2.npz"
+    mlp.MLP([784, 150, 200, 100, 10], name="B2").save(other)
+    assert main(["use", "B1", str(other)]) == 2
+    assert main(["use", "B1", str(tmp_path / "missing.npz")]) == 2
+    assert "no such file" in capsys.readouterr().err
+    assert registry.chosen_path("B1") is None
+    argument_error(["use", "vote", "shipped"], capsys)
+
+
+# --- help and progress --------------------------------------------------------------------------
+def test_help_says_that_plain_digitpad_opens_the_app(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert "plain 'digitpad' (no command) opens the drawing app" in out
+    assert "[COMMAND [ARGS ...]]" in out  # the command is optional
+
+
+def test_train_progress_in_a_log_has_no_carriage_returns(mnist_available: Path, tmp_path: Path) -> None:
+    """stderr redirected to a file: one plain line per epoch, not a redrawn bar."""
+    log_file = tmp_path / "train.log"
+    with log_file.open("w") as log:
+        done = subprocess.run([sys.executable, "-m", "digitpad", "train", "B1", "--epochs", "2", "--limit",
+                               "600", "--val-size", "100", "--test-limit", "100", "--augment", "none",
+                               "--out", str(tmp_path / "B1.npz")], stderr=log, stdout=subprocess.PIPE,
+                              text=True, timeout=120)
+    text = log_file.read_text()
+    assert done.returncode == 0, text
+    assert "\r" not in text
+    assert [line.split(":")[0] for line in text.splitlines() if line.startswith("epoch")] == [
+        "epoch 1/2", "epoch 2/2"]
+
+
+def progress_of(epoch: int, batch: int, batches: int = 100):
+    from digitpad.train.progress import BatchProgress
+
+    return BatchProgress(epoch=epoch, epochs=2, batch=batch, batches=batches, loss=0.5, accuracy=0.9,
+                         seconds=float(batch))
+
+
+def epoch_result(epoch: int):
+    from digitpad.train.progress import EpochResult
+
+    return EpochResult(epoch=epoch, epochs=2, train_loss=0.1, train_accuracy=0.95, val_loss=0.1,
+                       val_accuracy=0.94, seconds=10.0 * epoch)
+
+
+def test_progress_redraws_one_line_on_a_terminal() -> None:
+    import io
+
+    from digitpad.train.progress import TextProgress
+
+    now = [0.0]
+    out = io.StringIO()
+    bar = TextProgress(out, tty=True, clock=lambda: now[0])
+    for batch in range(1, 101):
+        now[0] += 0.01
+        bar.on_batch(progress_of(1, batch))
+    bar.on_message("a note")
+    bar.on_epoch(epoch_result(1))
+    lines = out.getvalue().split("\n")
+    assert lines[0].count("\r") < 10
+    assert lines[0].endswith("[" + "#" * 15 + "." * 15 + "] loss 0.500 acc 90.00%  100s")
+    assert lines[1] == "a note"  # on a line of its own, not glued to the bar
+    assert lines[2].startswith("\repoch 1/2: train 95.00%, validation 94.00%")
+
+
+def test_progress_in_a_log_is_a_line_per_epoch_and_one_now_and_then() -> None:
+    """A log gets no \\r; a long epoch still shows life every log_every_s seconds."""
+    import io
+
+    from digitpad.train.progress import TextProgress
+
+    now = [0.0]
+    out = io.StringIO()  # not a terminal
+    log = TextProgress(out, clock=lambda: now[0], log_every_s=30)
+    for epoch in (1, 2):
+        for batch in range(1, 101):
+            now[0] += 1.0 if epoch == 1 else 0.01  # epoch 1 takes 100 s, epoch 2 one second
+            log.on_batch(progress_of(epoch, batch))
+        log.on_epoch(epoch_result(epoch))
+    text = out.getvalue()
+    assert "\r" not in text
+    assert [line.split(" loss")[0] for line in text.splitlines()] == [
+        "epoch 1/2 [batch 30/100]", "epoch 1/2 [batch 60/100]", "epoch 1/2 [batch 90/100]",
+        "epoch 1/2: train 95.00%, validation 94.00%, 10s", "epoch 2/2: train 95.00%, validation 94.00%, 20s"]

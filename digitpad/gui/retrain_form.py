@@ -12,7 +12,7 @@ from tkinter import ttk
 
 from digitpad.datasets import sources
 from digitpad.gui import theme
-from digitpad.gui.training import TrainOptions
+from digitpad.gui.training import DEFAULTS, TrainOptions
 from digitpad.nets import SPECS
 
 log = logging.getLogger(__name__)
@@ -35,10 +35,10 @@ class RetrainForm(ttk.Frame):
         super().__init__(master)
         self.net = tk.StringVar(self, net if net in SPECS else "B1")
         self.data = tk.StringVar(self)
-        self.epochs = tk.StringVar(self, "10")
-        self.learning_rate = tk.StringVar(self, "0.002")
-        self.batch_size = tk.StringVar(self, "128")
-        self.augment = tk.StringVar(self, "light")
+        self.epochs = tk.StringVar(self, str(DEFAULTS.epochs))  # TrainConfig's, as the CLI's
+        self.learning_rate = tk.StringVar(self, f"{DEFAULTS.learning_rate:g}")
+        self.batch_size = tk.StringVar(self, str(DEFAULTS.batch_size))
+        self.augment = tk.StringVar(self, DEFAULTS.augment)
         self.mine = tk.BooleanVar(self, False)
         self.learn_from_teacher = tk.BooleanVar(self, False)
         self.mine_repeat = tk.StringVar(self, MY_REPEAT)

@@ -18,22 +18,26 @@ from typing import Any
 
 from digitpad import dirs
 from digitpad.gui.threads import LineProcess
+from digitpad.train.config import TrainConfig
 
 log = logging.getLogger(__name__)
 
 KILL_AFTER_MS = 3000  # a child that ignores SIGTERM this long is killed
 CHILD_NICE = 5
-TEACHER_WEIGHT = 0.8  # as the shipped nets learned from K1 (README, "Training the shipped weights")
+DEFAULTS = TrainConfig()  # the one set of training defaults, the CLI's too
+TEACHER_WEIGHT = DEFAULTS.teacher_weight  # 0.8, as the shipped nets learned from K1
 
 
 @dataclass
 class TrainOptions:
+    """What the dialog asks ``digitpad train`` for; unset fields are TrainConfig's defaults."""
+
     net: str
-    data: str = "mnist"
-    epochs: int = 10
-    learning_rate: float = 2e-3
-    batch_size: int = 128
-    augment: str = "light"
+    data: str = DEFAULTS.data
+    epochs: int = DEFAULTS.epochs
+    learning_rate: float = DEFAULTS.learning_rate
+    batch_size: int = DEFAULTS.batch_size
+    augment: str = DEFAULTS.augment
     limit: int | None = None  # only the first N training images (tests, quick runs)
     test_limit: int | None = None
     my_drawings: int = 0  # include the user's saved drawings, each repeated this many times

@@ -8,8 +8,12 @@ when the app runs training in a separate process (see :mod:`digitpad.train.worke
 
 from __future__ import annotations
 
+import math
+import sys
+import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, TextIO
 
 
 @dataclass
@@ -99,3 +103,71 @@ class BestEpoch:
 
 class Cancelled(Exception):
     """Raised inside a trainer to unwind when :meth:`Callbacks.cancelled` turned true."""
+
+
+def is_terminal(stream: TextIO) -> bool:
+    """Whether ``stream`` is a terminal, where a line can be redrawn in place."""
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):  # no isatty, or a closed stream
+        return False
+
+
+class TextProgress:
+    """Training progress for people, on stderr (or ``stream``).
+
+    On a terminal one status line is redrawn in place with ``\\r``, at most five times a
+    second. Anywhere else (a log file, a pipe, CI) every redraw would stay in the file as
+    one more line, so there is a plain line per epoch and, for epochs that take long (K1
+    on a CPU), a line about the batches at most every ``log_every_s`` seconds.
+    """
+
+    REDRAW_S = 0.2
+    LOG_EVERY_S = 30.0
+    WIDTH = 30
+
+    def __init__(self, stream: TextIO | None = None, tty: bool | None = None,
+                 clock: Callable[[], float] = time.monotonic, log_every_s: float = LOG_EVERY_S) -> None:
+        self.stream = stream if stream is not None else sys.stderr
+        self.tty = is_terminal(self.stream) if tty is None else tty
+        self.clock, self.log_every_s = clock, log_every_s
+        self.last = -math.inf if self.tty else clock()  # a log waits log_every_s for its first line
+        self.open = False  # a redrawn line is on screen, not yet ended
+
+    def on_batch(self, progress: BatchProgress) -> None:
+        now = self.clock()
+        if self.tty:
+            if now - self.last > self.REDRAW_S or progress.batch == progress.batches:
+                done = int(self.WIDTH * progress.fraction)
+                self._write(f"\r{_batch_text(progress, '#' * done + '.' * (self.WIDTH - done))}")
+                self.last, self.open = now, True
+        elif now - self.last >= self.log_every_s:
+            self._line(_batch_text(progress, f"batch {progress.batch}/{progress.batches}"))
+            self.last = now
+
+    def on_epoch(self, result: EpochResult) -> None:
+        text = (f"epoch {result.epoch}/{result.epochs}: train {result.train_accuracy * 100:.2f}%, "
+                f"validation {result.val_accuracy * 100:.2f}%, {result.seconds:.0f}s")
+        if self.tty:
+            self._write(f"\r{text}" + " " * 20 + "\n")
+            self.open = False
+        else:
+            self._line(text)
+        self.last = self.clock()
+
+    def on_message(self, text: str) -> None:
+        self._line(text)
+
+    def _line(self, text: str) -> None:
+        """``text`` on a line of its own, ending a redrawn status line first."""
+        self._write(("\n" if self.open else "") + text + "\n")
+        self.open = False
+
+    def _write(self, text: str) -> None:
+        self.stream.write(text)
+        self.stream.flush()
+
+
+def _batch_text(progress: BatchProgress, where: str) -> str:
+    return (f"epoch {progress.epoch}/{progress.epochs} [{where}] loss {progress.loss:.3f} "
+            f"acc {progress.accuracy * 100:.2f}%  {progress.seconds:.0f}s")
