@@ -1,4 +1,5 @@
-"""10,000 predictions in a row through the app's prediction path; memory and speed must stay flat.
+"""10,000 predictions in a row through digitpad.reading (the app's and the CLI's path);
+memory and speed must stay flat.
 
     python benchmarks/soak.py [--count 10000]
 
@@ -17,7 +18,7 @@ import time
 import numpy as np
 
 from digitpad import preprocess
-from digitpad.gui.predictor import Predictor
+from digitpad.reading import read
 
 
 def rss_mb() -> float:
@@ -35,7 +36,6 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--count", type=int, default=10_000)
     args = parser.parse_args()
-    predictor = Predictor()
     tenth = args.count // 10
     rows = []
     for part in range(10):
@@ -43,7 +43,7 @@ def main() -> None:
         for i in range(part * tenth, (part + 1) * tenth):
             start = time.perf_counter()
             image = preprocess.to_mnist(preprocess.rasterize(strokes_for(i)))
-            predictor.predict(image, "vote")
+            read(image)  # the vote of every net, as the app and the CLI read
             times.append(time.perf_counter() - start)
         rows.append((rss_mb(), statistics.median(times) * 1000))
         print(f"{(part + 1) * tenth:>6} predictions: RSS {rows[-1][0]:7.1f} MB, median {rows[-1][1]:.2f} ms")

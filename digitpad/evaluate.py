@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
+from digitpad.nets import VOTE
 from digitpad.nets.base import Classifier
-from digitpad.nets.vote import combine
+from digitpad.reading import Reader, readings
 
 
 @dataclass(frozen=True)
@@ -41,17 +43,13 @@ class Report:
         return [p for p in pairs if p[2] > 0]
 
 
-def predict_in_batches(net: Classifier, x: np.ndarray, batch: int = 2000) -> np.ndarray:
-    """(N, 10) probabilities of ``net`` for images (N, 28, 28)."""
-    return np.concatenate([net.predict_proba(x[i:i + batch]) for i in range(0, len(x), batch)])
-
-
-def evaluate(nets: dict[str, Classifier], x: np.ndarray, y: np.ndarray) -> dict[str, Report]:
-    """A report per net, plus ``"vote"`` (:func:`digitpad.nets.vote.combine`) when there are several."""
-    probs = {name: predict_in_batches(net, x) for name, net in nets.items()}
-    if len(probs) > 1:
-        probs["vote"] = combine(probs)
-    return {name: Report(name, y, p.argmax(axis=1)) for name, p in probs.items()}
+def evaluate(nets: Mapping[str, Classifier], x: np.ndarray, y: np.ndarray) -> dict[str, Report]:
+    """A report per net, plus ``"vote"`` when there are several, each read as the app reads
+    (:mod:`digitpad.reading`); every net runs once on ``x`` (N, 28, 28)."""
+    per_net = Reader(nets).probabilities(x)
+    names = [*per_net, VOTE] if len(per_net) > 1 else list(per_net)
+    return {name: Report(name, y, np.array([r.digit for r in readings(per_net, name)], np.int64))
+            for name in names}
 
 
 def format_table(reports: dict[str, Report], title: str) -> str:

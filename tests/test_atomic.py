@@ -51,7 +51,7 @@ def test_damaged_chosen_weights_fall_back_to_shipped_and_say_why(isolated_user_d
     path.write_bytes(path.read_bytes()[:500])  # damaged after it was chosen
     net = registry.load("B1")
     assert net.meta["path"] == str(registry.shipped_path("B1"))
-    assert len(registry.fallback_warnings) == 1 and "B1-mine.npz" in registry.fallback_warnings[0]
+    assert "B1-mine.npz" in net.meta["fallback"] and "fallback" not in registry.load("B2").meta
 
 
 def test_choosing_a_bad_file_is_refused_up_front(tmp_path: Path) -> None:

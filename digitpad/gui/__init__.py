@@ -46,9 +46,6 @@ def run_app(verbose: bool = False) -> int:
     """Open the window; returns the exit status when it is closed."""
     started = time.perf_counter()
     setup_logging(verbose)
-    from digitpad.gui import blas
-
-    blas.limit_threads(1)  # one image at a time: spinning BLAS threads only steal the CPU
     app = build_app(chart=False)
     app.root.update()  # on screen now; the chart follows once matplotlib is imported
     log.debug("window shown %.3f s after run_app; tensorflow loaded: %s",

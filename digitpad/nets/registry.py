@@ -3,8 +3,8 @@
 Shipped weights live in :func:`digitpad.dirs.shipped_weights_dir` and are never written
 at run time. A user's retrained weights live in :func:`digitpad.dirs.user_weights_dir`;
 the settings file says which of them the user chose, per net. If the chosen file is
-damaged, the shipped one is used and the reason is kept in :data:`fallback_warnings`
-so the app can tell the user once.
+damaged, the shipped one is used and the net carries the reason in ``meta["fallback"]``,
+so whoever shows its answers can say that they are not from the weights the user chose.
 """
 
 from __future__ import annotations
@@ -49,8 +49,6 @@ SPECS: dict[str, NetSpec] = {
 }
 VOTE = "vote"
 NAMES = (*SPECS, VOTE)
-
-fallback_warnings: list[str] = []
 
 
 def spec(name: str) -> NetSpec:
@@ -116,13 +114,21 @@ def load_file(name: str, path: str | os.PathLike[str]) -> Classifier:
 
 
 def load(name: str) -> Classifier:
-    """The user's chosen weights for ``name`` if any and loadable, else the shipped ones."""
+    """The user's chosen weights for ``name`` if any and loadable, else the shipped ones
+    (then ``meta["fallback"]`` says why the chosen ones were not used)."""
     chosen = chosen_path(name)
-    if chosen is not None:
-        try:
-            return load_file(name, chosen)
-        except store.WeightsError as exc:
-            message = f"{spec(name).name}: your weights could not be loaded ({exc}); using the shipped ones"
-            log.warning(message)
-            fallback_warnings.append(message)
-    return load_file(name, shipped_path(name))
+    if chosen is None:
+        return load_file(name, shipped_path(name))
+    try:
+        return load_file(name, chosen)
+    except store.WeightsError as exc:
+        message = f"{spec(name).name}: your weights could not be loaded ({exc}); using the shipped ones"
+        log.warning(message)
+    net = load_file(name, shipped_path(name))
+    net.meta["fallback"] = message
+    return net
+
+
+def is_shipped(net: Classifier) -> bool:
+    """Whether ``net`` was loaded from the shipped weights file of its name."""
+    return net.meta.get("path") == os.fspath(shipped_path(net.name))

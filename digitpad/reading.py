@@ -1,0 +1,215 @@
+"""Reading a digit: the one path from a 28x28 image to what digitpad says about it.
+
+The app, ``digitpad predict``, ``digitpad evaluate`` and the benchmarks all read through
+here, so they cannot disagree::
+
+    from digitpad.preprocess import rasterize, to_mnist
+    from digitpad.reading import read
+
+    answer = read(to_mnist(rasterize(strokes)))          # the vote, as the app shows it
+    answer.digit, answer.probability, answer.sure, answer.text
+
+``read(x, net)``: ``x`` is one (28, 28) image or a stack (N, 28, 28) of them, float in
+[0, 1], ink high (what :func:`digitpad.preprocess.to_mnist` returns); ``net`` is
+``"vote"`` (default), a net's name (``"B1"`` .. ``"K1"``) or a loaded
+:class:`~digitpad.nets.Classifier`. The rule that decides "not sure" is in
+:mod:`digitpad.verdict`; its vote is :func:`digitpad.nets.vote.combine`.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from digitpad import dirs, verdict
+from digitpad.nets import SPECS, VOTE, Classifier, Vote, registry
+from digitpad.nets.store import WeightsError
+from digitpad.nets.vote import combine
+
+log = logging.getLogger(__name__)
+
+CHUNK = 4096  # images per pass through the nets: bounds the memory of a large stack
+
+
+def percent(probability: float) -> str:
+    """``0.998`` -> ``"99.8%"``: one decimal, and never "100.0%" for an answer that is not
+    certain (a probability that rounds up to 100% shows as "99.9%")."""
+    value = min(float(probability) * 100, 99.9 if probability < 1 else 100.0)
+    return f"{value:.1f}%" if value < 100 else "100%"
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What digitpad says about one image.
+
+    ``net``: who answered ("vote" or a net's name); ``probabilities``: its ten, float32
+    (10,); ``per_net``: every net that was run, by name, (10,) each (for the vote, its
+    members); ``digit`` and ``probability``: its top answer; ``runner_up``: the second;
+    ``sure``: whether the answer is given as certain (:mod:`digitpad.verdict`);
+    ``not_a_digit``: the drawing does not look like any digit.
+    """
+
+    net: str
+    probabilities: np.ndarray
+    per_net: Mapping[str, np.ndarray] = field(repr=False)
+    digit: int
+    probability: float
+    runner_up: int
+    sure: bool
+    not_a_digit: bool = False
+
+    @property
+    def text(self) -> str:
+        """One line for people: "7 (99.1%)", "not sure: 4 or 9?" or "not a digit"."""
+        if self.not_a_digit:
+            return "not a digit"
+        if self.sure:
+            return f"{self.digit} ({percent(self.probability)})"
+        return f"not sure: {self.digit} or {self.runner_up}?"
+
+    def as_dict(self) -> dict[str, Any]:
+        """For JSON: plain numbers, probabilities rounded to 6 places."""
+        return {"net": self.net, "digit": self.digit, "probability": round(self.probability, 6),
+                "sure": self.sure, "not_a_digit": self.not_a_digit, "runner_up": self.runner_up,
+                "text": self.text,
+                "probabilities": [round(float(p), 6) for p in self.probabilities],
+                "per_net": {name: int(np.argmax(p)) for name, p in self.per_net.items()}}
+
+
+class Reader:
+    """Loaded nets and the rule. ``nets``: by name; default every net whose weights load
+    (the user's chosen ones, else the shipped ones). A net that cannot be loaded is left
+    out, with the reason in ``missing``."""
+
+    def __init__(self, nets: Mapping[str, Classifier] | None = None) -> None:
+        self.missing: dict[str, str] = {}
+        if nets is None:
+            nets = self._load_every_net()
+        self.nets: dict[str, Classifier] = dict(nets)
+
+    def _load_every_net(self) -> dict[str, Classifier]:
+        nets: dict[str, Classifier] = {}
+        for name in SPECS:
+            try:
+                nets[name] = registry.load(name)
+            except WeightsError as exc:
+                log.warning("%s is not available: %s", name, exc)
+                self.missing[name] = str(exc)
+        return nets
+
+    @property
+    def fallbacks(self) -> list[str]:
+        """Why some nets use the shipped weights instead of the user's chosen ones."""
+        return [str(net.meta["fallback"]) for net in self.nets.values() if net.meta.get("fallback")]
+
+    def available(self, name: str) -> bool:
+        return bool(self.nets) if name == VOTE else name in self.nets
+
+    def probabilities(self, x: np.ndarray, names: list[str] | None = None) -> dict[str, np.ndarray]:
+        """Each named net's probabilities (N, 10) for images ``x`` (default: every net)."""
+        images = _as_stack(x)
+        chosen = {n: self.nets[n] for n in (names if names is not None else self.nets)}
+        parts: dict[str, list[np.ndarray]] = {n: [] for n in chosen}
+        for start in range(0, len(images), CHUNK):
+            for name, net in chosen.items():
+                parts[name].append(net.predict_proba(images[start:start + CHUNK]))
+        return {n: np.concatenate(p) if p else np.zeros((0, 10), np.float32) for n, p in parts.items()}
+
+    def resolve(self, net: str) -> str:
+        """The canonical name of ``net`` ("vote", "B1".."K1"); ValueError for an unknown
+        name, WeightsError for a net whose weights did not load."""
+        name = VOTE if net.lower() == VOTE else registry.spec(net).name
+        if not self.available(name):
+            raise WeightsError(self.missing.get(name, f"{name}: no network could be loaded"))
+        return name
+
+    def read(self, x: np.ndarray, net: str = VOTE, every_net: bool = False) -> list[Reading]:
+        """One :class:`Reading` per image of ``x`` ((N, 28, 28), or one (28, 28) image).
+        ``net``: "vote" or a name. ``every_net``: run every net, so ``per_net`` holds all
+        of them (the app shows each net's answer); otherwise only what the answer needs."""
+        name = self.resolve(net)
+        wanted = None if every_net or name == VOTE else [name]
+        return readings(self.probabilities(x, wanted), name)
+
+
+def readings(per_net: Mapping[str, np.ndarray], net: str = VOTE) -> list[Reading]:
+    """Readings from probabilities already computed: ``per_net`` maps names to (N, 10).
+
+    ``net``: whose answer; "vote" combines every entry of ``per_net`` and asks them to
+    agree (:func:`digitpad.verdict.judge_batch`), a single net is judged alone."""
+    if net == VOTE:
+        answer = combine(per_net)
+        members: Mapping[str, np.ndarray] = per_net
+    else:
+        answer, members = per_net[net], {net: per_net[net]}
+    sure = verdict.judge_batch(answer, members)
+    order = np.argsort(-answer, axis=1, kind="stable")
+    return [Reading(net, answer[i], {n: p[i] for n, p in per_net.items()}, int(order[i, 0]),
+                    float(answer[i, order[i, 0]]), int(order[i, 1]), bool(sure[i]))
+            for i in range(len(answer))]
+
+
+def read(x: np.ndarray, net: str | Classifier = VOTE, every_net: bool = False) -> Reading | list[Reading]:
+    """What digitpad says about ``x``: a :class:`Reading` for one (28, 28) image, a list of
+    them for a stack (N, 28, 28). ``net``: "vote" (default), "B1".."K1", or a loaded
+    :class:`~digitpad.nets.Classifier` (a :class:`~digitpad.nets.Vote` reads as the vote of
+    its members). Raises ``ValueError`` for images of another shape and
+    :class:`~digitpad.nets.WeightsError` when the net cannot be loaded."""
+    single = np.ndim(x) == 2
+    if isinstance(net, Classifier):
+        reader = Reader(_members(net))
+        name = VOTE if isinstance(net, Vote) else net.name
+    else:
+        reader, name = default_reader(), net
+    found = reader.read(x, name, every_net)
+    return found[0] if single else found
+
+
+def _members(net: Classifier) -> dict[str, Classifier]:
+    return {m.name: m for m in net.members} if isinstance(net, Vote) else {net.name: net}
+
+
+def _as_stack(x: np.ndarray) -> np.ndarray:
+    """float32 (N, 28, 28), or a ValueError naming the shape that was given."""
+    images = np.asarray(x, dtype=np.float32)
+    if images.shape == (28, 28):
+        return images[None]
+    if images.ndim != 3 or images.shape[1:] != (28, 28):
+        raise ValueError(f"expected a (28, 28) image or a stack (N, 28, 28), got shape {images.shape}")
+    return images
+
+
+_default: tuple[tuple[object, ...], Reader] | None = None
+
+
+def default_reader() -> Reader:
+    """The nets :func:`read` uses by name, loaded once and again only when the choice of
+    weights changes (the settings file, or the folders in the environment)."""
+    global _default
+    key = _weights_key()
+    if _default is None or _default[0] != key:
+        _default = (key, Reader())
+    return _default[1]
+
+
+def _weights_key() -> tuple[object, ...]:
+    """Changes whenever the weights :func:`read` would load may change; costs one stat."""
+    home, weights = os.environ.get("DIGITPAD_HOME"), os.environ.get("DIGITPAD_WEIGHTS")
+    try:
+        stat = os.stat(_settings_file(home))
+        changed: tuple[int, int] | None = (stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        changed = None
+    return (home, weights, changed)
+
+
+@functools.lru_cache(maxsize=8)
+def _settings_file(home: str | None) -> str:
+    """:func:`digitpad.dirs.settings_file` for ``DIGITPAD_HOME`` = ``home`` (asked once)."""
+    return os.fspath(dirs.settings_file())
