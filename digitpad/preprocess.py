@@ -28,6 +28,7 @@ PEN_FRACTION = 1 / 14  # pen width as a share of the canvas: 20 px on 280 px
 BOX = 20  # the digit's longer side in the 28x28 output
 OUT = 28
 INK_THRESHOLD = 0.1  # a pixel at least this dark (of 1.0) counts as ink for cropping
+UINT8_THRESHOLD = 26  # the same for 0..255 pixels: 26/255 >= 0.1 > 25/255
 MAX_SIDE = 20_000
 
 Point = Sequence[float]
@@ -115,51 +116,77 @@ def to_mnist(image: Image.Image | np.ndarray) -> np.ndarray:
     in [0, 1]; other values are clipped). Returns float32 (28, 28) in [0, 1], ink high.
     Raises :class:`EmptyDrawing` when no pixel reaches :data:`INK_THRESHOLD`.
     """
-    ink = _as_ink(image)
-    marked = ink >= INK_THRESHOLD
-    rows = np.flatnonzero(marked.any(axis=1))
+    ink, full = _ink_levels(image)
+    threshold = UINT8_THRESHOLD if full == 255 else INK_THRESHOLD
+    rows = np.flatnonzero(ink.max(axis=1) >= threshold)
     if rows.size == 0:
         raise EmptyDrawing("no ink found: draw a digit first")
-    cols = np.flatnonzero(marked.any(axis=0))
-    top, bottom, left, right = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
+    top, bottom = rows[0], rows[-1] + 1
+    cols = np.flatnonzero(ink[top:bottom].max(axis=0) >= threshold)
+    left, right = cols[0], cols[-1] + 1
     crop = ink[top:bottom, left:right]
     scale = BOX / max(crop.shape)  # output pixels per input pixel
-    mass = crop.sum(dtype=np.float64)
+    row_mass = crop.sum(axis=1, dtype=np.float64)
+    mass = row_mass.sum()
     # centre of mass of the ink, in continuous coordinates (pixel i spans [i, i+1))
-    com_y = top + (crop.sum(axis=1) @ (np.arange(crop.shape[0]) + 0.5)) / mass
-    com_x = left + (crop.sum(axis=0) @ (np.arange(crop.shape[1]) + 0.5)) / mass
+    com_y = top + (row_mass @ (np.arange(crop.shape[0]) + 0.5)) / mass
+    com_x = left + (crop.sum(axis=0, dtype=np.float64) @ (np.arange(crop.shape[1]) + 0.5)) / mass
     # the source window that maps onto the 28x28 output, COM going to index 14 (14.5 continuous)
     x0, y0 = com_x - (OUT / 2 + 0.5) / scale, com_y - (OUT / 2 + 0.5) / scale
     span = OUT / scale
-    return _resample(ink, x0, y0, span)
+    return _resample(ink, full, x0, y0, span)
 
 
-def _resample(ink: np.ndarray, x0: float, y0: float, span: float) -> np.ndarray:
+def _resample(ink: np.ndarray, full: float, x0: float, y0: float, span: float) -> np.ndarray:
     """Anti-aliased resampling of the square window (x0, y0, span) of ``ink`` to 28x28.
 
     Pillow's resize filters scale their support with the reduction, so BILINEAR is an
     area-weighted (triangle) filter when shrinking: smooth, and with no ringing. Only
     the window is handed to Pillow (zero-padded where it leaves the image), not the
     whole canvas: the same pixels, without converting a large image it mostly ignores.
+    ``full``: the value of full ink in ``ink`` (255 for uint8, else 1).
     """
     left, top = int(np.floor(x0)), int(np.floor(y0))
     right, bottom = int(np.ceil(x0 + span)) + 1, int(np.ceil(y0 + span)) + 1
-    window = Image.fromarray(_padded_window(ink, left, top, right, bottom))
+    window = _padded_window(ink, full, left, top, right, bottom)
     box = (x0 - left, y0 - top, x0 - left + span, y0 - top + span)
-    out = window.resize((OUT, OUT), Image.Resampling.BILINEAR, box=box)
+    out = Image.fromarray(window).resize((OUT, OUT), Image.Resampling.BILINEAR, box=box)
     return np.clip(np.asarray(out, dtype=np.float32), 0.0, 1.0)
 
 
-def _padded_window(ink: np.ndarray, left: int, top: int, right: int, bottom: int) -> np.ndarray:
-    """``ink[top:bottom, left:right]`` as a new float32 array, zeros outside ``ink``."""
+def _padded_window(ink: np.ndarray, full: float, left: int, top: int, right: int,
+                   bottom: int) -> np.ndarray:
+    """``ink[top:bottom, left:right] / full`` as a new float32 array, zeros outside ``ink``."""
     window = np.zeros((bottom - top, right - left), dtype=np.float32)
     height, width = ink.shape
     y_start, y_end = max(top, 0), min(bottom, height)
     x_start, x_end = max(left, 0), min(right, width)
     if y_start < y_end and x_start < x_end:
-        window[y_start - top:y_end - top, x_start - left:x_end - left] = ink[y_start:y_end,
-                                                                                x_start:x_end]
+        inside = window[y_start - top:y_end - top, x_start - left:x_end - left]
+        np.divide(ink[y_start:y_end, x_start:x_end], np.float32(full), out=inside, dtype=np.float32)
     return window
+
+
+def _ink_levels(image: Image.Image | np.ndarray) -> tuple[np.ndarray, float]:
+    """The image as a 2-D array with ink high, and the value of full ink in it: a uint8
+    image stays uint8 (255), so that only the pixels around the digit are converted to
+    float (the canvas is 280x280, the digit's window a fraction of it); anything else
+    is :func:`_as_ink`'s float32 in [0, 1]."""
+    if isinstance(image, Image.Image) and image.mode == "L":
+        array = np.asarray(image)
+    elif isinstance(image, np.ndarray) and image.dtype == np.uint8:
+        array = image
+    else:
+        return _as_ink(image), 1.0
+    _check_shape(array)
+    return array, 255.0
+
+
+def _check_shape(array: np.ndarray) -> None:
+    if array.ndim != 2:
+        raise ValueError(f"expected a 2-D greyscale image, got shape {array.shape}")
+    if min(array.shape) < 1 or max(array.shape) > MAX_SIDE:
+        raise ValueError(f"image size {array.shape[1]}x{array.shape[0]} is not supported")
 
 
 def _as_ink(image: Image.Image | np.ndarray) -> np.ndarray:
@@ -170,10 +197,7 @@ def _as_ink(image: Image.Image | np.ndarray) -> np.ndarray:
         array = np.asarray(image)
     else:
         array = np.asarray(image)
-    if array.ndim != 2:
-        raise ValueError(f"expected a 2-D greyscale image, got shape {array.shape}")
-    if min(array.shape) < 1 or max(array.shape) > MAX_SIDE:
-        raise ValueError(f"image size {array.shape[1]}x{array.shape[0]} is not supported")
+    _check_shape(array)
     if array.dtype == np.bool_:
         return array.astype(np.float32)
     if array.dtype == np.uint8:
