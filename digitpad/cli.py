@@ -18,7 +18,6 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any
 
 from digitpad import __version__, dirs
 
@@ -113,52 +112,44 @@ def fail(message: str, code: int = 2) -> int:
 
 def cmd_predict(args: argparse.Namespace) -> int:
     from digitpad import images, preprocess
-    from digitpad.nets import Vote, WeightsError, load_network
+    from digitpad.nets import WeightsError
+    from digitpad.reading import default_reader
 
     try:
-        net = load_network(args.net)
+        reader = default_reader()
+        name = reader.resolve(args.net)
     except (WeightsError, ValueError) as exc:
         return fail(str(exc))
     failures, results = 0, []
     for path in args.images:
         try:
-            x = images.read_digit(path)
-        except (images.ImageFileError, preprocess.EmptyDrawing) as exc:
+            reading = reader.read(images.read_digit(path), name)[0]
+        except images.ImageFileError as exc:  # its message names the file
             failures += 1
-            print(f"{path}: error: {exc}", file=sys.stderr)
-            results.append({"path": path, "error": str(exc)})
-            continue
-        members = net.predict_all(x) if isinstance(net, Vote) else {net.name: net.predict_proba(x)}
-        result = _prediction(path, net.name, members)
-        results.append(result)
-        if not args.json:
-            print(f"{path}: {result['text']}")
+            results.append(_failed(path, str(exc)))
+        except preprocess.EmptyDrawing as exc:
+            failures += 1
+            results.append(_failed(path, f"{path}: {exc}"))
+        else:
+            results.append({"path": path, **reading.as_dict()})
+            if not args.json:
+                print(f"{path}: {reading.text}")
     if args.json:
         print(json.dumps(results, indent=1))
-    return 1 if failures else weights_fallback_status()
+    return 1 if failures else weights_fallback_status(reader.fallbacks)
 
 
-def weights_fallback_status() -> int:
+def _failed(path: str, message: str) -> dict[str, str]:
+    print(f"digitpad: {message}", file=sys.stderr)
+    return {"path": path, "error": message}
+
+
+def weights_fallback_status(fallbacks: list[str]) -> int:
     """0, or 3 after saying why, when a chosen weights file was unusable and the shipped
     one stood in: the answers printed are real, but not from the weights the user chose."""
-    from digitpad.nets import registry
-
-    for message in registry.fallback_warnings:
+    for message in fallbacks:
         print(f"digitpad: warning: {message}", file=sys.stderr)
-    return 3 if registry.fallback_warnings else 0
-
-
-def _prediction(path: str, name: str, members: dict[str, Any]) -> dict[str, Any]:
-    """What ``predict`` reports for one image, with the app's "not sure" rule."""
-    import numpy as np
-
-    from digitpad.verdict import judge
-
-    probs = np.mean([m[0] for m in members.values()], axis=0)
-    verdict = judge(probs, {n: m[0] for n, m in members.items()} if len(members) > 1 else None)
-    return {"path": path, "net": name, "digit": verdict.digit,
-            "probability": round(verdict.probability, 6), "sure": verdict.sure, "text": verdict.text,
-            "probabilities": [round(float(p), 6) for p in probs]}
+    return 3 if fallbacks else 0
 
 
 def cmd_info(args: argparse.Namespace) -> int:
@@ -169,13 +160,12 @@ def cmd_info(args: argparse.Namespace) -> int:
     for name in SPECS:
         try:
             net = registry.load(name)
-            shipped = net.meta.get("path") == str(registry.shipped_path(name))
-            source = "shipped" if shipped else "yours"
+            source = "shipped" if registry.is_shipped(net) else "yours"
             print(f"  {net.describe()}\n      weights ({source}): {net.meta.get('path')}")
+            if net.meta.get("fallback"):
+                print(f"      warning: {net.meta['fallback']}")
         except WeightsError as exc:
             print(f"  {name}: not available ({exc})")
-    for message in registry.fallback_warnings:
-        print(f"  warning: {message}")
     print(f"data folder:   {dirs.data_dir()}")
     for name in datasets.DATASETS:
         ok, reason = datasets.available(name)

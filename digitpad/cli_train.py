@@ -319,7 +319,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             return 1
     from digitpad.cli import weights_fallback_status
 
-    return weights_fallback_status()
+    return weights_fallback_status([str(n.meta["fallback"]) for n in nets.values() if n.meta.get("fallback")])
 
 
 def _named(nets: list[str]) -> list[str]:

@@ -51,7 +51,7 @@ def test_predict_reports_unreadable_files_and_goes_on(tmp_path: Path, capsys) ->
     assert main(["predict", str(bad), str(blank), str(good), "--net", "B1"]) == 1
     out, err = capsys.readouterr()
     assert out.strip().startswith(f"{good}: 1")
-    assert f"{bad}: error:" in err and f"{blank}: error: no digit found" in err
+    assert f"digitpad: {bad}: not an image" in err and f"digitpad: {blank}: no digit found" in err
 
 
 def test_predict_unknown_net_fails_clearly(tmp_path: Path, capsys) -> None:
