@@ -6,6 +6,14 @@ probabilities at the time, and when. WAL mode lets two app windows write at once
 ``PRAGMA user_version`` is the schema version, and :data:`MIGRATIONS` bring an older
 file up to date. A damaged file is moved aside (with a timestamp) and a fresh one
 started, so the app keeps working; :attr:`DrawingStore.notice` says what happened.
+
+An open SQLite connection goes on writing to a file that was deleted under it, and the
+drawings saved then are lost when it closes. So before each read and write the store
+checks that the file at its path is still the one it opened (device and inode), and
+opens (or creates) the file found there if not, saying so in :attr:`DrawingStore.notice`.
+Each write is one explicit transaction whose COMMIT must succeed, with the file still
+in place afterwards, or it raises :class:`DrawingsError`: a save is never reported that
+did not reach the file.
 """
 
 from __future__ import annotations
@@ -37,6 +45,7 @@ MIGRATIONS = [
     )""",
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
+JOURNALS = ("-wal", "-shm")  # SQLite's files beside the database in WAL mode
 LOCK_WAIT_S = 2.0  # how long a write waits for another window's write to finish
 
 
@@ -72,12 +81,19 @@ class DrawingStore:
             if not _is_damage(exc):  # locked, read-only folder, I/O error: the file may be fine
                 raise DrawingsError(f"cannot open {self.path}: {exc}") from exc
             self.db = self._start_afresh(exc)
+        self._identity = self._identities()
+
+    def take_notice(self) -> str | None:
+        """What happened to the file that the user should hear about, once."""
+        notice, self.notice = self.notice, None
+        return notice
 
     def _open(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(self.path, timeout=LOCK_WAIT_S, isolation_level=None, check_same_thread=False)
         try:
             db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=FULL")  # a commit is on disk when it returns
             if db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
                 raise sqlite3.DatabaseError("integrity check failed")
             self._migrate(db)
@@ -100,7 +116,7 @@ class DrawingStore:
     def _start_afresh(self, error: Exception) -> sqlite3.Connection:
         stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
         aside = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
-        for suffix in ("", "-wal", "-shm"):
+        for suffix in ("", *JOURNALS):
             source = Path(str(self.path) + suffix)
             if source.exists():
                 source.replace(Path(str(aside) + suffix))
@@ -108,12 +124,49 @@ class DrawingStore:
         log.warning(self.notice)
         return self._open()
 
-    def _write(self, sql: str, args: Sequence[object]) -> int:
+    def _identities(self) -> tuple[tuple[int, int] | None, ...]:
+        """The file's and its journals' (device, inode), as opened."""
+        return tuple(_file_identity(Path(str(self.path) + suffix)) for suffix in ("", *JOURNALS))
+
+    def _follow_file(self) -> None:
+        """Open the file now at :attr:`path` if it is not the one opened (deleted, or
+        replaced by another); a deleted one is created afresh."""
+        if _file_identity(self.path) == self._identity[0]:
+            return
+        gone = not self.path.exists()
+        self.db.close()  # it wrote to the old file, which nobody will read again
+        for suffix, ours in zip(JOURNALS, self._identity[1:]):
+            journal = Path(str(self.path) + suffix)  # the old file's journal: never replayed
+            if ours is not None and _file_identity(journal) == ours:  # into the new one
+                journal.unlink(missing_ok=True)
         try:
-            with self.db:
-                return int(self.db.execute(sql, args).lastrowid or 0)
+            self.db = self._open()
+        except sqlite3.Error as exc:
+            raise DrawingsError(f"{self.path} is gone and cannot be made again: {exc}") from exc
+        self._identity = self._identities()
+        self.notice = (f"{self.path.name} was deleted while digitpad ran; a new one was started "
+                       "(drawings kept before are not in it)" if gone else
+                       f"{self.path.name} was replaced while digitpad ran; now using the new file")
+        log.warning(self.notice)
+
+    def _write(self, sql: str, args: Sequence[object]) -> int:
+        """One transaction; it has reached the file when this returns."""
+        self._follow_file()
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                row = int(self.db.execute(sql, args).lastrowid or 0)
+                self.db.execute("COMMIT")
+            except BaseException:
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                raise
         except sqlite3.Error as exc:
             raise DrawingsError(f"could not save to {self.path}: {exc}") from exc
+        if _file_identity(self.path) != self._identity[0]:
+            raise DrawingsError(f"could not save to {self.path}: the file was deleted or "
+                                "replaced while saving")
+        return row
 
     def add(self, strokes: Sequence[Sequence[Sequence[float]]], image: np.ndarray, label: int,
             predictions: Mapping[str, Sequence[float]]) -> int:
@@ -135,6 +188,7 @@ class DrawingStore:
         self._write("DELETE FROM drawings WHERE id = ?", (drawing_id,))
 
     def _read(self, sql: str) -> list[Any]:
+        self._follow_file()
         try:
             return self.db.execute(sql).fetchall()
         except sqlite3.Error as exc:
@@ -191,6 +245,15 @@ class DrawingStore:
 
     def close(self) -> None:
         self.db.close()
+
+
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of the file at ``path``, None when there is none."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_dev, stat.st_ino)
 
 
 def _is_damage(error: sqlite3.DatabaseError) -> bool:

@@ -125,3 +125,53 @@ def test_read_failures_are_drawings_errors(tmp_path: Path) -> None:
     store.db.execute("DROP TABLE drawings")
     with pytest.raises(DrawingsError, match="could not read"):
         store.all()
+
+
+def test_a_deleted_file_is_made_again_said_and_written(tmp_path: Path) -> None:
+    path = tmp_path / "drawings.db"
+    store = DrawingStore(path)
+    store.add(STROKES, image(), 1, {})
+    path.unlink()  # as a user or a clean-up tool might, while the app runs
+    store.add(STROKES, image(), 2, {})
+    notice = store.take_notice()
+    assert notice and "deleted" in notice and store.take_notice() is None
+    assert [d.label for d in store.all()] == [2]
+    store.close()
+    assert [d.label for d in DrawingStore(path).all()] == [2]  # after a restart: there
+
+
+def test_a_replaced_file_is_the_one_used(tmp_path: Path) -> None:
+    path = tmp_path / "drawings.db"
+    store = DrawingStore(path)
+    store.add(STROKES, image(), 1, {})
+    other = DrawingStore(tmp_path / "backup.db")
+    other.add(STROKES, image(), 5, {})
+    other.close()
+    (tmp_path / "backup.db").replace(path)
+    assert [d.label for d in store.all()] == [5]
+    assert "replaced" in (store.take_notice() or "")
+
+
+def test_a_deleted_file_that_cannot_be_made_again_fails_the_save(tmp_path: Path) -> None:
+    path = tmp_path / "drawings.db"
+    store = DrawingStore(path)
+    path.unlink()
+    path.mkdir()  # something in the way: no database can be made there
+    with pytest.raises(DrawingsError, match="cannot be made again"):
+        store.add(STROKES, image(), 2, {})
+
+
+def test_a_commit_that_fails_is_an_error_and_keeps_nothing(tmp_path: Path) -> None:
+    store = DrawingStore(tmp_path / "d.db")
+    store.add(STROKES, image(), 1, {})
+    # a deferred constraint is checked at COMMIT: the one statement succeeds, the commit fails
+    store.db.executescript("""
+        PRAGMA foreign_keys = ON;
+        CREATE TABLE parent (id INTEGER PRIMARY KEY);
+        CREATE TABLE child (parent INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED);
+        CREATE TRIGGER orphan AFTER INSERT ON drawings BEGIN INSERT INTO child VALUES (99); END;
+    """)
+    with pytest.raises(DrawingsError, match="could not save"):
+        store.add(STROKES, image(), 2, {})
+    assert [d.label for d in store.all()] == [1]
+    assert not store.db.in_transaction

@@ -116,6 +116,9 @@ class GalleryWindow(tk.Toplevel):
         except DrawingsError as exc:
             self.say(f"Could not read your drawings: {exc}", theme.ERROR)
             return
+        notice = self.store.take_notice()  # the file was deleted or replaced meanwhile
+        if notice:
+            self.say(notice, theme.WARNING)
         self.drawings = {d.id: d for d in drawings}
         self.heading.configure(text=f"My drawings ({len(drawings)})")
         self.grid_view.show(drawings)

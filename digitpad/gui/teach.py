@@ -50,7 +50,8 @@ class Teaching:
         """Said once, at start: a damaged file was moved aside, or saving is off."""
         if self.store is None:
             return [f"{self.problem} (drawing and reading still work)"]
-        return [self.store.notice] if self.store.notice else []
+        notice = self.store.take_notice()
+        return [notice] if notice else []
 
     def count(self) -> int:
         if self.store is None:
@@ -80,7 +81,7 @@ def all_predictions(predictor: Predictor, image: np.ndarray) -> dict[str, list[f
     if result is None:
         return {}
     answers = {name: probs.tolist() for name, probs in result.per_net.items()}
-    answers[VOTE] = result.probs.tolist()
+    answers[VOTE] = result.probabilities.tolist()
     return answers
 
 
@@ -119,8 +120,12 @@ def save_as(app: App, label: int) -> bool:
         app.status.say(f"Not saved: {exc}", "error")
         return False
     app.clear()
-    app.status.say(f"Saved as {a_digit(label)} — {drawings_phrase(app.teaching.count())}; "
-                   "the pad is clear for the next one", "success")
+    saved = f"Saved as {a_digit(label)} — {drawings_phrase(app.teaching.count())}"
+    notice = store.take_notice()  # the file had been deleted or replaced: say so, not just "saved"
+    if notice:
+        app.status.say(f"{notice}. {saved}", "warning")
+    else:
+        app.status.say(f"{saved}; the pad is clear for the next one", "success")
     drawings_changed(app)
     return True
 

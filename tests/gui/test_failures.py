@@ -27,7 +27,7 @@ SEVEN = [(70.0, 60.0), (210.0, 60.0), (130.0, 240.0)]
 
 
 def message(gui: Harness) -> str:
-    return str(gui.app.status.message.cget("text"))
+    return gui.app.status.text
 
 
 def damage(path: Path) -> None:
@@ -121,3 +121,25 @@ def test_opening_a_bad_file_says_which_and_keeps_the_drawing(
     assert message(gui).startswith("Not opened: scan.png: ") and reason in message(gui)
     assert str(tmp_path) not in message(gui)
     assert gui.app.prediction is before and not gui.app.pad.is_empty
+
+
+def test_a_drawings_file_deleted_while_the_app_runs_is_made_again_and_said(gui: Harness) -> None:
+    gui.stroke(SEVEN)
+    gui.key("7", state=CONTROL)
+    drawings.default_path().unlink()  # as a user or a clean-up tool might
+    gui.stroke(SEVEN)
+    gui.app.teach_row.buttons[3].invoke()
+    gui.pump()
+    assert "was deleted" in gui.app.status.text and "Saved as a 3" in gui.app.status.text
+    assert gui.app.status.kind == "warning"
+    gui.app.teaching.close()
+    assert [d.label for d in DrawingStore().all()] == [3]  # there after a restart
+
+
+def test_a_save_that_cannot_reach_the_file_is_reported_as_failed(gui: Harness) -> None:
+    drawings.default_path().unlink()
+    drawings.default_path().mkdir()  # in the way: no database can be made there again
+    gui.stroke(SEVEN)
+    gui.key("7", state=CONTROL)
+    assert gui.app.status.text.startswith("Not saved:") and gui.app.status.kind == "error"
+    assert not gui.app.pad.is_empty and gui.app.prediction is not None
