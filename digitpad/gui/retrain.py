@@ -3,7 +3,9 @@
 The dialog is not modal: drawing and predicting go on while a net trains in a child
 process (see :mod:`digitpad.gui.training`). The new weights file lives in the user's
 weights folder; it becomes the net's weights only when the user accepts it, and is
-deleted otherwise.
+deleted otherwise. Closing the dialog (Close, Esc, the window's close box) while a net
+trains, or before its new weights were kept or refused, asks first. Before Start it
+says what the chosen net needs and about how long it will take (:mod:`.estimate`).
 """
 
 from __future__ import annotations
@@ -12,18 +14,19 @@ import logging
 import tkinter as tk
 from collections.abc import Callable
 from pathlib import Path
-from tkinter import ttk
+from tkinter import messagebox, ttk
 from typing import Any
 
-from digitpad.gui import theme
+from digitpad.gui import estimate, theme
 from digitpad.gui.retrain_form import RetrainForm
 from digitpad.gui.retrain_plot import AccuracyPlot
-from digitpad.gui.training import Command, Listener, TrainingJob
+from digitpad.gui.training import Command, Listener, Outcome, TrainingJob
 
 log = logging.getLogger(__name__)
 
 PROGRESS_STEPS = 1000
 TICK_MS = 500
+NOT_STARTED = "Not started"
 
 
 def clock(seconds: float) -> str:
@@ -47,13 +50,15 @@ class RetrainDialog(tk.Toplevel):
         self.current_accuracy, self.on_accept = current_accuracy, on_accept
         self.job: TrainingJob | None = None
         self.fraction = 0.0
-        self.outcome = ""  # "done", "cancelled", "error", then "accepted" or "rejected"
         self._tick: str | None = None
         self.closed = False
+        self.ask: Callable[[str, str], bool] = self._ask_user  # tests answer for the user
         ttk.Label(self, text="Retrain a network", style="Title.TLabel").pack(anchor=tk.W,
                                                                             pady=(0, 8))
-        self.form = RetrainForm(self, net)
+        self.form = RetrainForm(self, net, on_mine_changed=lambda: self._options_changed())
         self.form.pack(fill=tk.X)
+        self.needs = ttk.Label(self, text="", style="Muted.TLabel", wraplength=440, justify=tk.LEFT)
+        self.needs.pack(fill=tk.X, pady=(8, 0))
         self._buttons()
         self._progress_area()
         self.plot = AccuracyPlot(self, round(440 * scale), round(190 * scale), scale)
@@ -61,6 +66,16 @@ class RetrainDialog(tk.Toplevel):
         self.result = ttk.Frame(self, padding=(0, 8, 0, 0))
         self.protocol("WM_DELETE_WINDOW", self.close)
         self.bind("<Escape>", lambda _e: self.close())
+        for variable in (self.form.net, self.form.data, self.form.epochs, self.form.mine,
+                         self.form.mine_repeat, self.form.learn_from_teacher):
+            variable.trace_add("write", lambda *_: self._options_changed())
+        self.form.net.trace_add("write", lambda *_: self._net_changed())
+        self._options_changed()
+
+    @property
+    def outcome(self) -> Outcome:
+        """Where the run is: the job's :attr:`~TrainingJob.outcome` ("" before any run)."""
+        return self.job.outcome if self.job is not None else ""
 
     # --- layout ------------------------------------------------------------------------
     def _buttons(self) -> None:
@@ -80,7 +95,7 @@ class RetrainDialog(tk.Toplevel):
         self.progress.pack(fill=tk.X)
         line = ttk.Frame(self)
         line.pack(fill=tk.X, pady=(4, 0))
-        self.step_label = ttk.Label(line, text="Not started", style="Muted.TLabel")
+        self.step_label = ttk.Label(line, text=NOT_STARTED, style="Muted.TLabel")
         self.time_label = ttk.Label(line, text="", style="Muted.TLabel")
         self.step_label.pack(side=tk.LEFT)
         self.time_label.pack(side=tk.RIGHT)
@@ -98,8 +113,7 @@ class RetrainDialog(tk.Toplevel):
             setattr(options, key, value)
         self._clear_result()
         self.plot.reset(options.epochs)
-        self.fraction = 0.0
-        self.progress.configure(value=0)
+        self._reset_progress()
         listener = Listener(self._alive(self._batch), self._alive(self._epoch),
                             self._alive(self._say), self._alive(self._finished))
         self.job = TrainingJob(self.root, options, listener, self.train_command)
@@ -109,8 +123,7 @@ class RetrainDialog(tk.Toplevel):
             self._say(f"could not start training: {exc}", theme.ERROR)
             self.job = None
             return
-        self.outcome = ""
-        self._set_running(True)
+        self._update_controls()
         self.step_label.configure(text=f"Starting {options.net} on {options.data}…")
         self._say("")
         self._update_time()
@@ -121,20 +134,75 @@ class RetrainDialog(tk.Toplevel):
             self.step_label.configure(text="Cancelling…")
             self.job.cancel()
 
-    def close(self) -> None:
-        """Closing cancels a run and rejects weights not yet accepted."""
+    def close(self, ask: bool = True) -> bool:
+        """Close the dialog: a run is cancelled and weights not yet accepted are deleted,
+        once the user said so (``ask``); False when they said no and it stays open."""
+        net = self.job.options.net if self.job is not None else ""
         if self.job is not None and self.job.running:
+            if ask and not self.ask("Stop the training?",
+                                    f"{net} is still training. Stop it and close? "
+                                    "The current weights are kept."):
+                return False
             self.job.cancel()
         elif self.outcome == "done":
+            if ask and not self.ask("Discard the new weights?",
+                                    f"The new {net} weights were neither used nor refused. "
+                                    "Close and delete them?"):
+                return False
             self.reject()
         self._stop_ticking()
         self.closed = True
         self.destroy()
+        return True
 
-    def _set_running(self, running: bool) -> None:
-        self.start_button.state(["disabled"] if running else ["!disabled"])
+    def _ask_user(self, title: str, question: str) -> bool:
+        return bool(messagebox.askokcancel(title, question, icon=messagebox.WARNING, parent=self))
+
+    def _update_controls(self) -> None:
+        """Start only when nothing runs or awaits a decision; the form likewise."""
+        running = self.job is not None and self.job.running
+        idle = not running and self.outcome != "done"
+        self.start_button.state(["!disabled"] if idle else ["disabled"])
         self.cancel_button.state(["!disabled"] if running else ["disabled"])
-        self.form.set_enabled(not running)
+        self.form.set_enabled(idle)
+
+    def _reset_progress(self) -> None:
+        self.fraction = 0.0
+        self.progress.configure(value=0)
+
+    def _net_changed(self) -> None:
+        """Another net: the last run's plot and progress were another net's."""
+        if (self.job is not None and self.job.running) or self.outcome == "done":
+            return  # the form is disabled then; the run's plot stays
+        self.plot.reset(self._epochs() or 10)
+        self._reset_progress()
+        self.step_label.configure(text=NOT_STARTED)
+        self.time_label.configure(text="")
+        self._say("")
+
+    def _options_changed(self) -> None:
+        """Say what the chosen net needs and about how long the run will take."""
+        self.needs.configure(text=estimate.describe(self._estimate_options()))
+
+    def _epochs(self) -> int:
+        """The epochs asked for, 0 while the field holds no whole number."""
+        try:
+            return max(0, int(self.form.epochs.get()))
+        except ValueError:
+            return 0
+
+    def _estimate_options(self) -> estimate.Plan:
+        form = self.form
+        epochs = self._epochs()
+        try:
+            repeat = int(form.mine_repeat.get()) if form.mine.get() else 0
+        except ValueError:
+            repeat = 0
+        limit = self.extra.get("limit")
+        return estimate.Plan(net=form.net.get(), data=form.data.get(), epochs=epochs,
+                             limit=limit if isinstance(limit, int) else None,
+                             extra_images=self.form.mine_count * repeat,
+                             teacher=form.learn_from_teacher.get() and form.net.get() != "K1")
 
     def _alive(self, method: Callable[..., None]) -> Callable[..., None]:
         """``method``, made to do nothing once the dialog is closed (the run may still
@@ -175,23 +243,26 @@ class RetrainDialog(tk.Toplevel):
 
     # --- the end -----------------------------------------------------------------------
     def _finished(self, outcome: str, event: dict[str, Any]) -> None:
+        """The job ended (its :attr:`~TrainingJob.outcome` says how)."""
         self._stop_ticking()
-        self.outcome = outcome
-        self._set_running(False)
+        self._update_controls()
         elapsed = clock(self.job.elapsed()) if self.job else "?"
         self.time_label.configure(text=f"Took {elapsed}")
         if outcome == "done":
             self.progress.configure(value=PROGRESS_STEPS)
             self.step_label.configure(text="Finished")
-            self._ask(float(event.get("test_accuracy", 0.0)))
-        elif outcome == "cancelled":
+            self._offer(float(event.get("test_accuracy", 0.0)))
+            return
+        self._reset_progress()  # a bar left full would say it finished
+        if outcome == "cancelled":
             self.step_label.configure(text="Cancelled")
             self._say("Cancelled; the previous weights are kept.", theme.WARNING)
         else:
             self.step_label.configure(text="Failed")
             self._say(f"Training failed: {event.get('message', '?')}", theme.ERROR)
 
-    def _ask(self, new: float) -> None:
+    def _offer(self, new: float) -> None:
+        """Show the new net's accuracy beside the current one, and ask whether to use it."""
         assert self.job is not None
         net = self.job.options.net
         current = self.current_accuracy(net)
@@ -207,7 +278,6 @@ class RetrainDialog(tk.Toplevel):
         ttk.Button(row, text="Use new weights", style="Accent.TButton",
                    command=self.accept).pack(side=tk.RIGHT, padx=(0, 8))
         self.result.pack(fill=tk.X)
-        self.start_button.state(["disabled"])
 
     def accept(self) -> None:
         assert self.job is not None and self.outcome == "done"
@@ -218,14 +288,13 @@ class RetrainDialog(tk.Toplevel):
             self._say(f"Could not use the new weights: {exc}", theme.ERROR)
             self.reject()
             return
-        self.outcome = "accepted"
+        self.job.keep()
         self._clear_result()
         self._say(f"{self.job.options.net} now uses {self.job.out.name}.", theme.SUCCESS)
 
     def reject(self) -> None:
         if self.job is not None and self.outcome == "done":
-            self.job.discard()
-            self.outcome = "rejected"
+            self.job.reject()
             self._say("Kept the current weights.")
         self._clear_result()
 
@@ -233,6 +302,5 @@ class RetrainDialog(tk.Toplevel):
         for child in self.result.winfo_children():
             child.destroy()
         self.result.pack_forget()
-        if self.job is None or not self.job.running:
-            self.start_button.state(["!disabled"])
+        self._update_controls()
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 import tkinter as tk
+from collections.abc import Callable
 from tkinter import ttk
 
 from digitpad.datasets import sources
@@ -31,8 +32,12 @@ def net_unavailable_reason(name: str) -> str:
 
 
 class RetrainForm(ttk.Frame):
-    def __init__(self, master: tk.Misc, net: str) -> None:
+    """``on_mine_changed()``: the number of saved drawings on offer changed."""
+
+    def __init__(self, master: tk.Misc, net: str,
+                 on_mine_changed: Callable[[], None] | None = None) -> None:
         super().__init__(master)
+        self.on_mine_changed: Callable[[], None] | None = None  # set once the form is built
         self.net = tk.StringVar(self, net if net in SPECS else "B1")
         self.data = tk.StringVar(self)
         self.epochs = tk.StringVar(self, str(DEFAULTS.epochs))  # TrainConfig's, as the CLI's
@@ -55,6 +60,7 @@ class RetrainForm(ttk.Frame):
         self._toggle.grid(row=4, column=0, columnspan=3, sticky=tk.W, pady=(6, 0))
         self.net.trace_add("write", lambda *_: self._net_changed())
         self._net_changed()
+        self.on_mine_changed = on_mine_changed
 
     def _grid_basic(self) -> None:
         ttk.Label(self, text="Network").grid(row=0, column=0, sticky=tk.W, pady=3)
@@ -106,6 +112,8 @@ class RetrainForm(ttk.Frame):
                                  f"{count} saved drawing{'s' if count != 1 else ''} "
                                  "(File ▸ My drawings…)")
         self._mine_changed()
+        if self.on_mine_changed is not None:
+            self.on_mine_changed()
 
     def _mine_changed(self) -> None:
         usable = self.enabled and self.mine_count > 0
@@ -127,9 +135,9 @@ class RetrainForm(ttk.Frame):
         self.teacher_check = ttk.Checkbutton(frame, variable=self.learn_from_teacher,
                                              text=f"Learn also from {TEACHER}'s answers")
         self.teacher_check.grid(row=len(rows), column=0, columnspan=2, sticky=tk.W, pady=(4, 0))
-        ttk.Label(frame, text="a minute or two longer, usually more accurate", style="Muted.TLabel",
-                  wraplength=200).grid(row=len(rows) + 1, column=0, columnspan=2, sticky=tk.W,
-                                       padx=(22, 0))
+        ttk.Label(frame, text="about 3 minutes longer (measured), usually more accurate",
+                  style="Muted.TLabel", wraplength=200).grid(
+            row=len(rows) + 1, column=0, columnspan=2, sticky=tk.W, padx=(22, 0))
         return frame
 
     def _teacher_changed(self) -> None:

@@ -87,11 +87,15 @@ def _base_styles(style: ttk.Style, fonts: Fonts) -> None:
     style.configure("Status.TLabel", background="#e5e7eb", foreground=TEXT, padding=(8, 3))
     style.configure("TButton", padding=(10, 4), background=SURFACE, lightcolor=SURFACE,
                     darkcolor=SURFACE)
-    style.map("TButton", background=[("disabled", BG), ("active", "#eef2ff")])
+    style.map("TButton", background=[("disabled", BG), ("active", "#eef2ff")],
+              foreground=[("disabled", HINT)], lightcolor=[("disabled", BG)],
+              darkcolor=[("disabled", BG)])
     style.configure("Accent.TButton", background="#2563eb", foreground="white",
                     lightcolor="#2563eb", darkcolor="#2563eb", bordercolor="#1d4ed8")
-    style.map("Accent.TButton", background=[("disabled", "#93c5fd"), ("active", "#1d4ed8")],
-              foreground=[("disabled", "#eff6ff")])
+    # disabled: as grey as any disabled button (a pale blue one looked highlighted)
+    style.map("Accent.TButton", background=[("disabled", BG), ("active", "#1d4ed8")],
+              foreground=[("disabled", HINT)], bordercolor=[("disabled", BORDER)],
+              lightcolor=[("disabled", BG)], darkcolor=[("disabled", BG)])
     style.configure("TProgressbar", background="#2563eb", troughcolor="#e5e7eb",
                     lightcolor="#2563eb", darkcolor="#2563eb", bordercolor=BORDER)
     style.map("TCombobox", fieldbackground=[("disabled", BG), ("readonly", SURFACE)],

@@ -14,7 +14,7 @@ import tkinter as tk
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from digitpad import dirs
 from digitpad.gui.threads import LineProcess
@@ -60,6 +60,7 @@ class TrainOptions:
 
 
 Command = Callable[[TrainOptions, Path], list[str]]
+Outcome = Literal["", "done", "cancelled", "error", "accepted", "rejected"]
 
 
 def new_weights_path(net: str) -> Path:
@@ -85,8 +86,12 @@ class Listener:
 
 
 class TrainingJob:
-    """Start with :meth:`start`; :meth:`cancel` stops it and writes nothing.
-    ``command`` makes the child's argv (default :meth:`TrainOptions.argv`, ``digitpad train``)."""
+    """Start with :meth:`start`; :meth:`cancel` stops it and writes nothing; a finished
+    run's weights are then kept (:meth:`keep`) or deleted (:meth:`reject`).
+    ``command`` makes the child's argv (default :meth:`TrainOptions.argv`, ``digitpad train``).
+
+    :attr:`outcome` is the one record of where the run is: "" until it ends, then "done",
+    "cancelled" or "error"; a "done" one becomes "accepted" or "rejected"."""
 
     def __init__(self, widget: tk.Misc, options: TrainOptions, listener: Listener,
                  command: Command | None = None) -> None:
@@ -94,7 +99,7 @@ class TrainingJob:
         self.out = new_weights_path(options.net)
         self.argv = (command or TrainOptions.argv)(options, self.out)
         self.started = 0.0
-        self.outcome = ""  # "done", "cancelled" or "error" once finished
+        self.outcome: Outcome = ""
         self._process: LineProcess | None = None
         self._final: dict[str, Any] | None = None
 
@@ -163,12 +168,24 @@ class TrainingJob:
             message = final.get("message") or _last_line(stderr_tail) or "no result reported"
             self._finish("error", {"message": f"{message} (exit code {code})"})
 
-    def _finish(self, outcome: str, event: dict[str, Any]) -> None:
+    def _finish(self, outcome: Literal["done", "cancelled", "error"], event: dict[str, Any]) -> None:
         self.outcome = outcome
         log.info("training %s: %s after %.1f s", self.options.net, outcome, self.elapsed())
         if outcome != "done" and self.out.is_file():  # a cancelled run must leave nothing
             self.discard()
         self.listener.finished(outcome, event)
+
+    def keep(self) -> None:
+        """The new weights are the net's now (the caller made them so)."""
+        if self.outcome != "done":
+            raise RuntimeError(f"only a finished run's weights can be kept, not a {self.outcome!r} one")
+        self.outcome = "accepted"
+
+    def reject(self) -> None:
+        """Delete a finished run's weights, unused."""
+        if self.outcome == "done":
+            self.discard()
+            self.outcome = "rejected"
 
     def discard(self) -> None:
         """Delete the new weights file (rejected, cancelled or failed)."""

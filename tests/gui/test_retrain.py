@@ -8,11 +8,12 @@ import hashlib
 import subprocess
 import sys
 from pathlib import Path
+from tkinter import ttk
 
 import pytest
 
 from digitpad import dirs
-from digitpad.gui import training
+from digitpad.gui import estimate, theme, training
 from digitpad.gui.retrain import PROGRESS_STEPS, RetrainDialog
 from digitpad.gui.timing import StallMeter
 from digitpad.gui.training import Command, TrainOptions
@@ -123,14 +124,157 @@ def test_cancel_ends_the_run_and_keeps_the_old_weights(gui: Harness, no_kill: No
     assert "previous weights are kept" in str(dialog.message.cget("text"))
 
 
-def test_closing_the_dialog_cancels_the_run(gui: Harness) -> None:
+def answering(dialog: RetrainDialog, *answers: bool) -> list[str]:
+    """The user answers the dialog's questions with ``answers``; returns the questions."""
+    asked: list[str] = []
+    replies = list(answers)
+
+    def ask(title: str, question: str) -> bool:
+        asked.append(f"{title} {question}")
+        return replies.pop(0)
+
+    dialog.ask = ask
+    return asked
+
+
+@pytest.mark.parametrize("how", ["Close", "Escape", "window"])
+def test_closing_the_dialog_asks_then_cancels_the_run(gui: Harness, how: str) -> None:
     dialog = start(gui, stand_in("--batches", "10000", "--delay", "0.05"))
     job = dialog.job
     assert job is not None
     gui.wait_for(lambda: dialog.fraction > 0, 20, "the first batch")
-    dialog.close()
+    asked = answering(dialog, False, True)
+
+    def close() -> None:
+        if how == "Close":
+            dialog.close_button.invoke()
+        elif how == "Escape":  # the pad's Clear key: easily pressed by habit
+            dialog.focus_force()
+            dialog.event_generate("<KeyPress-Escape>")
+        else:
+            dialog.tk.call(dialog.protocol("WM_DELETE_WINDOW"))
+        gui.pump()
+
+    close()  # the user says no: the run goes on
+    assert len(asked) == 1 and "still training" in asked[0]
+    assert dialog.winfo_exists() and job.running
+    gui.wait_for(lambda: dialog.fraction > 0.0005, 20, "more batches")
+    close()  # yes
+    assert len(asked) == 2 and not dialog.winfo_exists()
     gui.wait_for(lambda: job.outcome != "", 10, "the run to stop")
     assert job.outcome == "cancelled" and user_files() == []
+
+
+def test_closing_before_the_new_weights_are_kept_or_refused_asks(gui: Harness) -> None:
+    dialog = start(gui, stand_in("--batches", "5"))
+    wait_done(gui, dialog, 30)
+    assert dialog.job is not None
+    new = dialog.job.out
+    asked = answering(dialog, False, True)
+    dialog.close_button.invoke()
+    assert dialog.winfo_exists() and new.is_file() and "Discard" in asked[0]
+    dialog.close_button.invoke()
+    assert not dialog.winfo_exists() and not new.exists() and dialog.outcome == "rejected"
+
+
+def test_closing_an_idle_dialog_asks_nothing(gui: Harness) -> None:
+    dialog = gui.app.open_retrain()
+    asked = answering(dialog)
+    dialog.close_button.invoke()
+    assert asked == [] and not dialog.winfo_exists()
+
+
+def test_after_cancel_the_progress_bar_is_empty(gui: Harness) -> None:
+    dialog = start(gui, stand_in("--batches", "40", "--delay", "0.05"))
+    gui.wait_for(lambda: dialog.fraction > 0.2, 20, "some batches")
+    assert float(dialog.progress.cget("value")) > 0
+    dialog.cancel_button.invoke()
+    wait_done(gui, dialog, 10)
+    assert dialog.outcome == "cancelled"
+    assert float(dialog.progress.cget("value")) == 0 and dialog.fraction == 0
+    assert str(dialog.step_label.cget("text")) == "Cancelled"
+    assert dialog.start_button.instate(["!disabled"]) and dialog.cancel_button.instate(["disabled"])
+
+
+def test_a_failed_run_leaves_the_progress_bar_empty(gui: Harness) -> None:
+    dialog = start(gui, stand_in("--batches", "3", "--fail", "no"))
+    wait_done(gui, dialog, 30)
+    assert dialog.outcome == "error" and float(dialog.progress.cget("value")) == 0
+
+
+def test_switching_net_clears_the_last_runs_plot(gui: Harness) -> None:
+    dialog = start(gui, stand_in("--batches", "5"), epochs=2)
+    wait_done(gui, dialog, 30)
+    assert dialog.plot.epochs == [1, 2]
+    assert dialog.form.net.get() == "B1"
+    dialog.form.net.set("B2")  # the form is off until the new weights are kept or refused
+    assert dialog.plot.epochs == [1, 2]
+    dialog.reject()
+    dialog.form.net.set("B3")
+    gui.pump()
+    assert dialog.plot.epochs == [] and len(dialog.plot.train_line.get_xdata()) == 0
+    assert float(dialog.progress.cget("value")) == 0
+    assert str(dialog.step_label.cget("text")) == "Not started"
+
+
+def test_one_record_of_the_runs_outcome(gui: Harness) -> None:
+    dialog = start(gui, stand_in("--batches", "5"))
+    assert dialog.outcome == "" and dialog.job is not None and dialog.job.running
+    wait_done(gui, dialog, 30)
+    assert dialog.outcome == dialog.job.outcome == "done"
+    dialog.accept()
+    assert dialog.outcome == dialog.job.outcome == "accepted"
+    assert dialog.start_button.instate(["!disabled"])
+
+
+def test_start_is_grey_while_it_cannot_be_pressed(gui: Harness) -> None:
+    dialog = start(gui, stand_in("--batches", "10000", "--delay", "0.05"))
+    assert dialog.start_button.instate(["disabled"])
+    style = ttk.Style(dialog)
+    for option in ("background", "lightcolor", "darkcolor"):
+        disabled = style.lookup("Accent.TButton", option, ["disabled"])
+        assert disabled == style.lookup("TButton", option, ["disabled"]) == theme.BG, option
+    assert style.lookup("Accent.TButton", "foreground", ["disabled"]) == theme.HINT
+    dialog.cancel()
+    wait_done(gui, dialog, 10)
+
+
+def test_the_dialog_says_what_the_net_needs_and_how_long_it_takes(gui: Harness) -> None:
+    dialog = gui.app.open_retrain()
+    gui.pump()
+    text = str(dialog.needs.cget("text"))
+    assert "B1 trains with numpy" in text and "estimate" in text and "epochs" in text
+    dialog.form.net.set("K1")
+    text = str(dialog.needs.cget("text"))
+    assert "TensorFlow" in text and ("GPU" in text or "not installed" in text)
+    before = str(dialog.needs.cget("text"))
+    dialog.form.epochs.set("3")
+    assert str(dialog.needs.cget("text")) != before or "not installed" in before
+
+
+@pytest.mark.parametrize(("machine", "says"), [
+    (estimate.Machine(tensorflow=False, cuda_build=False, gpu=False), "not installed"),
+    (estimate.Machine(tensorflow=True, cuda_build=False, gpu=False), "no GPU"),
+    (estimate.Machine(tensorflow=True, cuda_build=False, gpu=True), "cannot use it"),
+    (estimate.Machine(tensorflow=True, cuda_build=True, gpu=True), "GPU was found, which it uses"),
+])
+def test_what_k1_needs(machine: estimate.Machine, says: str) -> None:
+    assert says in estimate.describe(estimate.Plan("K1", epochs=10), machine)
+
+
+def test_estimates_follow_the_measured_times() -> None:
+    cpu = estimate.Machine(tensorflow=True, cuda_build=False, gpu=False)
+    gpu = estimate.Machine(tensorflow=True, cuda_build=True, gpu=True)
+    k1 = estimate.Plan("K1", epochs=30)
+    assert estimate.seconds(k1, cpu) > 30 * 60  # half an hour and more on 2 CPU cores
+    assert estimate.seconds(k1, gpu) < 5 * 60
+    b1 = estimate.Plan("B1", epochs=30)
+    assert estimate.seconds(b1, cpu) < 2 * 60
+    assert estimate.seconds(estimate.Plan("B1", epochs=30, teacher=True), cpu) > \
+        estimate.seconds(b1, cpu) + 60
+    assert estimate.seconds(estimate.Plan("B1", epochs=30, limit=5500), cpu) < \
+        estimate.seconds(b1, cpu)
+    assert estimate.duration(30) == "under a minute" and estimate.duration(3700) == "about 1 h 02 min"
 
 
 def test_quitting_the_app_stops_the_run(gui: Harness) -> None:
