@@ -30,3 +30,22 @@ def update(**changes: Any) -> dict[str, Any]:
     data = read() | changes
     atomic_write_bytes(dirs.settings_file(), json.dumps(data, indent=2).encode())
     return data
+
+
+NET = "net"  # the net whose answer the app shows, as the user last chose it
+
+
+def chosen_net() -> str | None:
+    """The net the user last chose in the app ("B1" … "K1", "vote"), or None."""
+    value = read().get(NET)
+    return value if isinstance(value, str) else None
+
+
+def remember_net(name: str) -> None:
+    """Keep ``name`` as the net to start on; a file that cannot be written is logged."""
+    if chosen_net() == name:
+        return
+    try:
+        update(**{NET: name})
+    except OSError as exc:
+        log.warning("could not remember the chosen net in %s: %s", dirs.settings_file(), exc)

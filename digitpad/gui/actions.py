@@ -11,14 +11,14 @@ import sys
 import time
 import tkinter as tk
 from pathlib import Path
-from tkinter import filedialog, messagebox
+from tkinter import filedialog, messagebox, ttk
 from typing import TYPE_CHECKING
 
 from PIL import ImageOps
 
 from digitpad import __version__, dirs
 from digitpad.atomic import atomic_write_bytes
-from digitpad.gui import keys
+from digitpad.gui import keys, theme
 from digitpad.nets import SPECS, VOTE, WeightsError
 from digitpad.preprocess import EmptyDrawing, rasterize
 
@@ -128,8 +128,24 @@ def restore_shipped(app: App) -> None:
     app.status.say(f"Restored the shipped weights of {', '.join(names)}", "success")
 
 
-def show_shortcuts(app: App) -> None:
-    messagebox.showinfo("Keyboard shortcuts", keys.shortcuts_text(app.root), parent=app.root)
+def show_shortcuts(app: App) -> tk.Toplevel:
+    """Help ▸ Keyboard shortcuts: a two-column grid (keys, what they do) from
+    :data:`digitpad.gui.keys.SHORTCUTS`; Esc or Close closes it."""
+    window = tk.Toplevel(app.root, background=theme.BG, padx=16, pady=12)
+    window.title("Keyboard shortcuts")
+    window.transient(app.root)
+    window.resizable(False, False)
+    table = ttk.Frame(window)
+    table.pack(fill=tk.BOTH)
+    for row, (shown, what) in enumerate(keys.help_rows(app.root)):
+        ttk.Label(table, text=shown, style="Heading.TLabel").grid(
+            row=row, column=0, sticky=tk.W, padx=(0, 18), pady=2)
+        ttk.Label(table, text=what).grid(row=row, column=1, sticky=tk.W, pady=2)
+    close = ttk.Button(window, text="Close", command=window.destroy)
+    close.pack(anchor=tk.E, pady=(12, 0))
+    window.bind("<Escape>", lambda _e: window.destroy())
+    close.focus_set()
+    return window
 
 
 def about_text(root: tk.Misc) -> str:

@@ -13,18 +13,20 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PIL import Image
 
-from digitpad.gui import keys, theme
+from digitpad import settings
+from digitpad.gui import keys, layout, theme
 from digitpad.gui.netbar import AnswersRow, NetButtons, colour_of, label_of
 from digitpad.gui.pad import DrawingPad
-from digitpad.gui.panels import ResultPanel, StatusBar, verdict_of
-from digitpad.gui.predictor import Prediction, Predictor
+from digitpad.gui.panels import ResultPanel, StatusBar
+from digitpad.gui.predictor import Predictor
 from digitpad.gui.preview import Preview
 from digitpad.gui.teach import Teaching, TeachRow, save_as
 from digitpad.gui.threads import run_in_thread
 from digitpad.gui.timing import LatencyTimer
 from digitpad.nets import SPECS, VOTE
 from digitpad.preprocess import EmptyDrawing, rasterize, to_mnist
-from digitpad.verdict import Verdict, too_small
+from digitpad.reading import Reading
+from digitpad.verdict import too_small
 
 if TYPE_CHECKING:
     from digitpad.gui.chart import ProbabilityChart
@@ -35,8 +37,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 THROTTLE_MS = 120  # at most one prediction this often while the pen moves
-CHART_PIXELS = 268  # the chart's height: with the card's padding, the pad's height
-CHART_WIDTH = 320
 PAD = 14
 
 
@@ -47,10 +47,8 @@ class App:
         self.fonts = theme.apply(root)
         root.title("digitpad")
         self.predictor = Predictor()
-        self.selected = tk.StringVar(root, self._first_available())
-        self.image_input: np.ndarray | None = None  # set by File ▸ Open
-        self.prediction: Prediction | None = None
-        self.verdict: Verdict | None = None
+        self.selected = tk.StringVar(root, self._first_choice())
+        self.prediction: Reading | None = None
         self.teaching = Teaching.open()
         self.gallery: GalleryWindow | None = None
         self.chart: ProbabilityChart | None = None
@@ -60,6 +58,7 @@ class App:
         self.menus: dict[str, tk.Menu] = {}
         self._pending: str | None = None
         self._pen_down = False
+        self.commands = keys.commands(self)  # what keys and menu entries do, by action
         self._layout()
         from digitpad.gui import menus
 
@@ -68,11 +67,15 @@ class App:
         root.protocol("WM_DELETE_WINDOW", self.quit)
         self.refresh_nets()
         self._show_startup_messages()
+        self.square.start()
 
     # --- layout ------------------------------------------------------------------------
     def _layout(self) -> None:
         s = self.scale
-        main = ttk.Frame(self.root, padding=(round(PAD * s), round(10 * s), round(PAD * s), 0))
+        edge = round(PAD * s)
+        spacing = layout.Spacing(left=edge, top=round(10 * s), right=edge, bottom=0, card_gap=edge)
+        main = ttk.Frame(self.root, padding=(spacing.left, spacing.top, spacing.right,
+                                             spacing.bottom))
         main.pack(fill=tk.BOTH, expand=True)
         top = ttk.Frame(main)
         top.grid(row=0, column=0, columnspan=2, sticky=tk.EW, pady=(0, 10))
@@ -80,47 +83,55 @@ class App:
         self.net_buttons = NetButtons(top, self.fonts.heading, self.select)
         self.net_buttons.pack(side=tk.LEFT)
         self.pad = DrawingPad(main, s, self._pad_changed)
-        self.pad.grid(row=1, column=0, sticky=tk.N)
-        self._result_card(main).grid(row=1, column=1, sticky=tk.NSEW, padx=(round(PAD * s), 0))
+        self.pad.grid(row=layout.PAD_ROW, column=0, sticky=tk.NW)
+        self.card = self._result_card(main)
+        self.card.grid(row=layout.PAD_ROW, column=1, sticky=tk.NSEW, padx=(spacing.card_gap, 0))
         self._pad_tools(main).grid(row=2, column=0, sticky=tk.EW, pady=(8, 0))
         self.teach_row = TeachRow(main, functools.partial(save_as, self),
                                   keys.teach_accelerator(self.root))
-        self.teach_row.grid(row=2, column=1, sticky=tk.EW, padx=(round(PAD * s), 0), pady=(8, 0))
+        self.teach_row.grid(row=2, column=1, sticky=tk.EW, padx=(spacing.card_gap, 0), pady=(8, 0))
         self.teach_row.set_problem(self.teaching.problem)
         self.answers = AnswersRow(main, self.fonts.heading, self.fonts.small)
-        self.answers.grid(row=3, column=0, columnspan=2, sticky=tk.EW, pady=(10, round(PAD * s)))
+        self.answers.grid(row=3, column=0, columnspan=2, sticky=tk.EW, pady=(10, edge))
         main.columnconfigure(1, weight=1)
+        main.rowconfigure(4, weight=1)  # a window taller than the pad needs: room below
         self.status = StatusBar(self.root)
         self.status.pack(side=tk.BOTTOM, fill=tk.X, before=main)
+        self.square = layout.SquarePad(self.root, main, self.pad, self.card, self.chart_holder,
+                                       spacing, s)
 
     def _result_card(self, master: tk.Misc) -> ttk.Frame:
-        card = ttk.Frame(master, style="Card.TFrame", padding=round(10 * self.scale))
-        left = ttk.Frame(card, style="Card.TFrame", padding=(4, 0, 10, 0))
+        padding = round(10 * self.scale)
+        card = ttk.Frame(master, style="Card.TFrame", padding=padding)
+        left = ttk.Frame(card, style="Card.TFrame",
+                         padding=(round(4 * self.scale), 0, round(10 * self.scale), 0))
         left.configure(borderwidth=0)
         left.pack(side=tk.LEFT, fill=tk.Y)
+        self.card_left = left
         self.result = ResultPanel(left, self.fonts.big)
         self.result.pack(side=tk.TOP)
-        ttk.Label(left, text="what the net sees", style="CardMuted.TLabel").pack(pady=(8, 3))
+        ttk.Label(left, text="what the net sees", style="CardMuted.TLabel").pack(
+            pady=(round(8 * self.scale), round(3 * self.scale)))
         self.preview = Preview(left, self.scale)
         self.preview.pack(side=tk.TOP)
-        pixels = round(CHART_PIXELS * self.scale)
-        self.chart_holder = tk.Frame(card, width=round(CHART_WIDTH * self.scale), height=pixels,
-                                     background=theme.SURFACE)
-        self.chart_holder.pack(side=tk.LEFT, padx=(4, 0))
+        # its requested size is the chart's smallest (see layout.SquarePad); it grows
+        self.chart_holder = tk.Frame(card, background=theme.SURFACE)
+        self.chart_holder.pack(side=tk.LEFT, fill=tk.BOTH, expand=True, padx=(4, 0))
         self.chart_holder.pack_propagate(False)
+        self.chart_placement = layout.ChartPlacement(card, left, self.chart_holder, padding, 4,
+                                                      self.scale)
         return card
 
     def _pad_tools(self, master: tk.Misc) -> ttk.Frame:
-        from digitpad.gui.keys import accelerator
         from digitpad.gui.tooltip import Tooltip
 
         tools = ttk.Frame(master)
-        undo = ttk.Button(tools, text="Undo", command=self.undo, takefocus=False)
-        clear = ttk.Button(tools, text="Clear", command=self.clear, takefocus=False)
-        undo.pack(side=tk.LEFT, fill=tk.X, expand=True)
-        clear.pack(side=tk.LEFT, fill=tk.X, expand=True, padx=(6, 0))
-        Tooltip(undo, f"Undo the last stroke ({accelerator(self.root, 'z')})")
-        Tooltip(clear, "Clear the pad (Esc or Delete)")
+        self.undo_button = ttk.Button(tools, text="Undo", command=self.undo, takefocus=False)
+        self.clear_button = ttk.Button(tools, text="Clear", command=self.clear, takefocus=False)
+        self.undo_button.pack(side=tk.LEFT, fill=tk.X, expand=True)
+        self.clear_button.pack(side=tk.LEFT, fill=tk.X, expand=True, padx=(6, 0))
+        Tooltip(self.undo_button, f"Undo the last stroke ({keys.shown_keys(self.root, 'undo')})")
+        Tooltip(self.clear_button, f"Clear the pad ({keys.shown_keys(self.root, 'clear')})")
         return tools
 
     # --- the chart, built once matplotlib is imported --------------------------------------
@@ -139,22 +150,21 @@ class App:
         if self.chart is None:
             from digitpad.gui.chart import ProbabilityChart
 
-            self.chart = ProbabilityChart(self.chart_holder, round(CHART_WIDTH * self.scale),
-                                          round(CHART_PIXELS * self.scale), self.scale)
+            self.root.update_idletasks()  # the holder's size, for the figure's first size
+            self.chart = ProbabilityChart(self.chart_holder, self.chart_holder.winfo_width(),
+                                          self.chart_holder.winfo_height(), self.scale)
             self.chart.widget.pack(fill=tk.BOTH, expand=True)
             self._show_chart()
         return self.chart
 
     def _show_chart(self) -> None:
         if self.chart is not None:
-            probs = self.prediction.probs if self.prediction is not None else None
+            probs = self.prediction.probabilities if self.prediction is not None else None
             self.chart.show(probs, label_of(self.selected.get()))
 
     # --- prediction --------------------------------------------------------------------
     def _pad_changed(self, finished: bool) -> None:
         self._pen_down = not finished
-        if not self.pad.is_empty or finished:
-            self.image_input = None
         if finished:
             self._cancel_pending()
             self.timer.start()
@@ -187,9 +197,8 @@ class App:
         image = self.current_image()
         name = self.selected.get()
         self.prediction = self.predictor.predict(image, name) if image is not None else None
-        self.verdict = verdict_of(self.prediction)
         self.preview.show(image)
-        self.result.show(self.verdict, label_of(name), colour_of(name), self._hint(image, name))
+        self.result.show(self.prediction, label_of(name), colour_of(name), self._hint(image, name))
         self.teach_row.set_ready(image is not None)
         self.answers.show(self.prediction, set(self.predictor.missing))
         self._show_chart()
@@ -203,12 +212,15 @@ class App:
         return "draw a digit"
 
     # --- commands ----------------------------------------------------------------------
-    def select(self, name: str) -> None:
+    def select(self, name: str, remember: bool = True) -> None:
+        """Show ``name``'s answer; ``remember``: start on it next time (the user chose it)."""
         if not self.predictor.available(name):
             self.root.bell()
             self.status.say(self.predictor.describe(name), "warning")
             return
         self.selected.set(name)
+        if remember:
+            settings.remember_net(name)
         self.net_buttons.select(name)
         self.status.set_net(self.predictor.describe(name))
         log.debug("selected %s", name)
@@ -219,12 +231,15 @@ class App:
             self.root.bell()
 
     def clear(self) -> None:
-        self.image_input = None
         self.pad.clear()
 
+    @property
+    def image_input(self) -> np.ndarray | None:
+        """What the nets read from the picture opened with File ▸ Open, while it is shown."""
+        return self.pad.opened.image if self.pad.opened is not None else None
+
     def show_input_image(self, image: np.ndarray, picture: Image.Image, caption: str) -> None:
-        self.pad.show_image(picture, caption)
-        self.image_input = image
+        self.pad.show_image(picture, caption, image)
         self.predict()
 
     def refresh_nets(self) -> None:
@@ -236,22 +251,22 @@ class App:
 
         menus.refresh(self)
         name = self.selected.get()
-        self.select(name if self.predictor.available(name) else self._first_available())
+        self.select(name if self.predictor.available(name) else VOTE, remember=False)
 
     def reload_nets(self) -> None:
         self.predictor.reload()
         self.refresh_nets()
 
-    def _first_available(self) -> str:
-        return next((n for n in SPECS if self.predictor.available(n)), VOTE)
+    @staticmethod
+    def _first_choice() -> str:
+        """The net the user chose last time; the vote the first time."""
+        name = settings.chosen_net()
+        return name if name in (*SPECS, VOTE) else VOTE
 
     def _show_startup_messages(self) -> None:
         """Said once: weights that fell back to the shipped ones, no weights at all, and a
         drawings file that was damaged (moved aside) or cannot be written now."""
-        from digitpad.nets import registry
-
-        messages = list(registry.fallback_warnings)
-        registry.fallback_warnings.clear()
+        messages = self.predictor.fallbacks
         if not self.predictor.nets:
             messages.append("No network weights found: retrain one with Train ▸ Retrain network…")
         messages += self.teaching.startup_messages()
@@ -283,7 +298,7 @@ class App:
         dialog = self.retrain_dialog
         if dialog is not None:
             if dialog.winfo_exists():
-                dialog.close()
+                dialog.close(ask=False)  # quitting is the answer
             if dialog.job is not None and dialog.outcome in ("", "done"):
                 dialog.job.stop_now()
         self.teaching.close()

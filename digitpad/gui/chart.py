@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from digitpad.gui import theme
+from digitpad.reading import percent
 
 if TYPE_CHECKING:
     from matplotlib.patches import Wedge
@@ -28,6 +29,7 @@ HALF_HEIGHT = 1.55  # data units from the centre to the top edge; the pie's radi
 RING = 0.38  # the donut's width
 LABEL_AT = 1.12  # labels sit this far from the centre
 MIN_LABELLED = 0.01  # slices smaller than this get no label
+LABEL_ROOM = 78  # logical pixels beside the ring for a label ("4  99.8%", "other")
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,14 @@ def gather(probs: np.ndarray, below: float = OTHER_BELOW, most: int = MAX_SLICES
     return slices
 
 
+def ring_radius(width: float, height: float, scale: float) -> float:
+    """The ring's radius in screen pixels on a chart ``width`` x ``height``: as large as
+    it can be with :data:`LABEL_ROOM` beside it for the labels and the ring within the
+    height (:data:`HALF_HEIGHT`)."""
+    beside = width / 2 - LABEL_ROOM * scale  # from the centre to the end of the labels' room
+    return max(1.0, min(height / (2 * HALF_HEIGHT), beside / LABEL_AT))
+
+
 class ProbabilityChart:
     """A donut chart in ``master``; :meth:`show` draws new probabilities.
 
@@ -63,21 +73,32 @@ class ProbabilityChart:
         from matplotlib.figure import Figure
 
         dpi = 100 * scale
-        self.figure = Figure(figsize=(width / dpi, height / dpi), dpi=dpi, facecolor=theme.SURFACE)
+        self.scale = scale
+        self.figure = Figure(figsize=(max(1, width) / dpi, max(1, height) / dpi), dpi=dpi,
+                             facecolor=theme.SURFACE)
         self.axes = self.figure.add_axes((0.0, 0.0, 1.0, 1.0))
         self.axes.set_axis_off()
-        x, y = HALF_HEIGHT * width / height, HALF_HEIGHT  # room for the labels
-        self.axes.set_xlim(-x, x)
-        self.axes.set_ylim(-y, y)
         self.axes.set_aspect("equal")
         self.centre = self.axes.text(0, 0, "", ha="center", va="center", fontsize=12)
         self.canvas = FigureCanvasTkAgg(self.figure, master=master)  # type: ignore[no-untyped-call]
         self.widget = self.canvas.get_tk_widget()  # type: ignore[no-untyped-call]
         self.widget.configure(background=theme.SURFACE, highlightthickness=0)
+        self.fit(width, height)
+        self.canvas.mpl_connect("resize_event", lambda _event: self.fit())
         self.slices: list[Slice] = []
         self.wedges: list[Wedge] = []
         self.labels: list[Text] = []
         self.show(None)
+
+    def fit(self, width: float | None = None, height: float | None = None) -> None:
+        """Limits for a chart ``width`` x ``height`` screen pixels (default: the figure's
+        size now): the ring as large as it can be with room beside it for the labels."""
+        width = self.figure.bbox.width if width is None else width
+        height = self.figure.bbox.height if height is None else height
+        units = 1 / ring_radius(width, height, self.scale)  # data units per screen pixel
+        self.axes.set_xlim(-width / 2 * units, width / 2 * units)
+        self.axes.set_ylim(-height / 2 * units, height / 2 * units)
+        self.canvas.draw_idle()  # type: ignore[no-untyped-call]
 
     def show(self, probs: np.ndarray | None, centre: str = "") -> None:
         """Draw ``probs`` (10 probabilities), or an empty ring when None."""
@@ -117,7 +138,7 @@ class ProbabilityChart:
 
     def _label(self, part: Slice, angle: float) -> Text:
         x, y = LABEL_AT * np.cos(angle), LABEL_AT * np.sin(angle)
-        text = part.label if part.label == "other" else f"{part.label}  {part.value:.0%}"
+        text = part.label if part.label == "other" else f"{part.label}  {percent(part.value)}"
         if part.value < MIN_LABELLED:
             text = ""
         return self.axes.text(x, y, text, ha="left" if x >= 0 else "right", va="center",

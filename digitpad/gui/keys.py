@@ -1,4 +1,10 @@
-"""Keyboard shortcuts of the main window (Command instead of Control on macOS)."""
+"""Keyboard shortcuts of the main window (Command instead of Control on macOS).
+
+:data:`SHORTCUTS` is the one table of them: the key bindings, the menus' accelerators and
+Help ▸ Keyboard shortcuts are all made from it. Each names *actions*, looked up in the
+app's ``commands`` (:func:`commands`) when the key is pressed or the menu entry chosen,
+so a key and its menu entry cannot do different things.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ import functools
 import logging
 import tkinter as tk
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from digitpad.nets import SPECS, VOTE
@@ -14,6 +21,46 @@ if TYPE_CHECKING:
     from digitpad.gui.app import App
 
 log = logging.getLogger(__name__)
+
+NAMES = {"Escape": "Esc"}  # how a key is written for people, where not as Tk names it
+
+
+@dataclass(frozen=True)
+class Shortcut:
+    """``keys`` (Tk keysyms) do ``actions``: one action for all of them ("Escape" or
+    "Delete": clear), or one action per key ("1" … "5": choose B1 … K1).
+    ``command_key``: with Ctrl (⌘ on macOS). ``what``: for Help."""
+
+    keys: tuple[str, ...]
+    actions: tuple[str, ...]
+    what: str
+    command_key: bool = False
+
+    def __post_init__(self) -> None:
+        if len(self.actions) not in (1, len(self.keys)):
+            raise ValueError(f"{self.keys}: one action, or one per key, not {self.actions}")
+
+    def pairs(self) -> list[tuple[str, str]]:
+        """(key, action) for each key."""
+        if len(self.actions) == 1:
+            return [(key, self.actions[0]) for key in self.keys]
+        return list(zip(self.keys, self.actions))
+
+
+SHORTCUTS = (
+    Shortcut(tuple(str(n) for n in range(1, len(SPECS) + 1)),
+             tuple(f"net:{name}" for name in SPECS), f"choose {', '.join(SPECS)}"),
+    Shortcut(("v",), (f"net:{VOTE}",), "choose the vote of all nets"),
+    Shortcut(tuple(str(d) for d in range(10)), tuple(f"teach:{d}" for d in range(10)),
+             "it was this digit: keep the drawing, clear the pad", command_key=True),
+    Shortcut(("d",), ("drawings",), "my drawings: relabel, delete, export", command_key=True),
+    Shortcut(("Escape", "Delete"), ("clear",), "clear the pad"),
+    Shortcut(("z",), ("undo",), "undo the last stroke", command_key=True),
+    Shortcut(("o",), ("open",), "open an image of a digit", command_key=True),
+    Shortcut(("s",), ("save",), "save the drawing as PNG", command_key=True),
+    Shortcut(("r",), ("retrain",), "retrain a network", command_key=True),
+    Shortcut(("q",), ("quit",), "quit", command_key=True),
+)
 
 
 def is_mac(root: tk.Misc) -> bool:
@@ -25,60 +72,103 @@ def modifier(root: tk.Misc) -> str:
     return "Command" if is_mac(root) else "Control"
 
 
-def accelerator(root: tk.Misc, key: str) -> str:
-    """How a menu shows the shortcut ``key``: ⌘Z on macOS, Ctrl+Z elsewhere."""
-    return f"⌘{key.upper()}" if is_mac(root) else f"Ctrl+{key.upper()}"
+def key_text(root: tk.Misc, key: str, command_key: bool) -> str:
+    """How one key is shown: ⌘Z on macOS, Ctrl+Z elsewhere, Esc, 1, V."""
+    name = NAMES.get(key, key.upper() if len(key) == 1 else key)
+    if not command_key:
+        return name
+    return f"⌘{name}" if is_mac(root) else f"Ctrl+{name}"
+
+
+def keys_text(root: tk.Misc, shortcut: Shortcut) -> str:
+    """How a row's keys are shown: "Esc, Delete" (alternatives), "1…5", "Ctrl+0…9"."""
+    if len(shortcut.actions) > 1:
+        first = key_text(root, shortcut.keys[0], shortcut.command_key)
+        return f"{first}…{key_text(root, shortcut.keys[-1], False)}"
+    return ", ".join(key_text(root, key, shortcut.command_key) for key in shortcut.keys)
+
+
+def shortcut_of(action: str) -> Shortcut | None:
+    return next((s for s in SHORTCUTS if action in s.actions), None)
+
+
+def accelerator(root: tk.Misc, action: str) -> str:
+    """What a menu entry doing ``action`` shows as its shortcut ("" if it has none)."""
+    shortcut = shortcut_of(action)
+    if shortcut is None:
+        return ""
+    key = next(k for k, a in shortcut.pairs() if a == action)
+    return key_text(root, key, shortcut.command_key)
+
+
+def shown_keys(root: tk.Misc, action: str) -> str:
+    """Every key doing ``action``, for a tooltip: "Ctrl+Z", "Esc, Delete"."""
+    shortcut = shortcut_of(action)
+    if shortcut is None:
+        return ""
+    return ", ".join(key_text(root, k, shortcut.command_key)
+                     for k, a in shortcut.pairs() if a == action)
 
 
 def teach_accelerator(root: tk.Misc) -> str:
     """How the teaching keys are shown: Ctrl+0…9 (⌘0…9 on macOS)."""
-    return f"{accelerator(root, '0')}…9"
+    shortcut = shortcut_of("teach:0")
+    assert shortcut is not None
+    return keys_text(root, shortcut)
 
 
-SHORTCUTS = (
-    ("1 … 5", "choose B1, B2, B3, B4, K1"),
-    ("V", "choose the vote of all nets"),
-    ("{mod}0 … 9", "it was this digit: keep the drawing, clear the pad"),
-    ("{mod}D", "my drawings: relabel, delete, export"),
-    ("Esc, Delete", "clear the pad"),
-    ("{mod}Z", "undo the last stroke"),
-    ("{mod}O", "open an image of a digit"),
-    ("{mod}S", "save the drawing as PNG"),
-    ("{mod}R", "retrain a network"),
-    ("{mod}Q", "quit"),
-)
+def help_rows(root: tk.Misc) -> list[tuple[str, str]]:
+    """(keys, what they do) for Help ▸ Keyboard shortcuts, one per row of the table."""
+    return [(keys_text(root, s), s.what) for s in SHORTCUTS]
 
 
-def shortcuts_text(root: tk.Misc) -> str:
-    mod = "⌘" if is_mac(root) else "Ctrl+"
-    return "\n".join(f"{keys.format(mod=mod):<14}{what}" for keys, what in SHORTCUTS)
+def commands(app: App) -> dict[str, Callable[[], object]]:
+    """Every action a key or a menu entry can do, by name."""
+    from digitpad.gui import actions, gallery, teach
+
+    table: dict[str, Callable[[], object]] = {
+        "undo": app.undo, "clear": app.clear, "quit": app.quit,
+        "open": lambda: actions.ask_open_image(app),
+        "save": lambda: actions.ask_save_drawing(app),
+        "drawings": lambda: gallery.open_for(app),
+        "retrain": lambda: app.open_retrain(),
+        "load-weights": lambda: actions.ask_load_weights(app),
+        "restore-weights": lambda: actions.restore_shipped(app),
+        "shortcuts": lambda: actions.show_shortcuts(app),
+        "about": lambda: actions.show_about(app),
+    }
+    for name in (*SPECS, VOTE):
+        table[f"net:{name}"] = functools.partial(app.select, name)
+    for digit in range(10):
+        table[f"teach:{digit}"] = functools.partial(teach.save_as, app, digit)
+    return table
+
+
+def command(app: App, action: str) -> Callable[[], None]:
+    """A callable doing ``action``, found in ``app.commands`` when it is called."""
+    def run() -> None:
+        app.commands[action]()
+    return run
+
+
+def sequences(root: tk.Misc, key: str, command_key: bool) -> list[str]:
+    """The Tk event sequences of ``key``: both cases of a letter, a digit on the keypad too."""
+    variants = [key]
+    if len(key) == 1 and key.isalpha():
+        variants = [key.lower(), key.upper()]
+    elif key.isdigit():
+        variants = [key, f"KP_{key}"]
+    prefix = f"{modifier(root)}-" if command_key else ""
+    return [f"<{prefix}KeyPress-{variant}>" for variant in variants]
 
 
 def bind(app: App) -> None:
-    from digitpad.gui import actions, gallery, teach
-
-    root = app.root
-    mod = modifier(root)
-    for number, name in enumerate(SPECS, start=1):
-        for keysym in (str(number), f"KP_{number}"):
-            root.bind(f"<KeyPress-{keysym}>", functools.partial(_call, app.select, name))
-    for key in ("v", "V"):
-        root.bind(f"<KeyPress-{key}>", lambda _e: app.select(VOTE))
-    for key in ("Escape", "Delete"):
-        root.bind(f"<KeyPress-{key}>", lambda _e: app.clear())
-    for digit in range(10):  # with the modifier, so they never clash with 1-5 (choose a net)
-        for keysym in (str(digit), f"KP_{digit}"):
-            root.bind(f"<{mod}-KeyPress-{keysym}>",
-                      functools.partial(_call, teach.save_as, app, digit))
-    commands: dict[str, Callable[[], object]] = {
-        "z": app.undo, "o": lambda: actions.ask_open_image(app),
-        "s": lambda: actions.ask_save_drawing(app), "r": app.open_retrain, "q": app.quit,
-        "d": lambda: gallery.open_for(app)}
-    for key, command in commands.items():
-        for variant in (key, key.upper()):
-            root.bind(f"<{mod}-KeyPress-{variant}>", functools.partial(_call, command))
+    """Bind every key of :data:`SHORTCUTS` on the main window."""
+    for shortcut in SHORTCUTS:
+        for key, action in shortcut.pairs():
+            for sequence in sequences(app.root, key, shortcut.command_key):
+                app.root.bind(sequence, functools.partial(_call, command(app, action)))
 
 
-def _call(command: Callable[..., object], *args: object) -> None:
-    """Run ``command(*args)`` for a key binding (the event, last, is not passed on)."""
-    command(*args[:-1])
+def _call(command: Callable[[], object], _event: object) -> None:
+    command()

@@ -1,13 +1,16 @@
-"""The menu bar: File, Network, Train, Help."""
+"""The menu bar: File, Edit, Network, Train, Help.
+
+Each entry does an *action* of the app's ``commands`` and shows the shortcut that
+:data:`digitpad.gui.keys.SHORTCUTS` gives that action, so the two cannot disagree.
+"""
 
 from __future__ import annotations
 
-import functools
 import logging
 import tkinter as tk
 from typing import TYPE_CHECKING
 
-from digitpad.gui import actions, gallery, keys, theme
+from digitpad.gui import keys, theme
 from digitpad.gui.netbar import label_of
 from digitpad.nets import SPECS, VOTE
 
@@ -20,6 +23,17 @@ MENU_OPTIONS = {"background": theme.SURFACE, "foreground": theme.TEXT,
                 "activeBackground": "#2563eb", "activeForeground": "white",
                 "activeBorderWidth": 0, "borderWidth": 1, "relief": "solid",
                 "selectColor": "#2563eb", "disabledForeground": theme.HINT}
+SEPARATOR = ""
+# (menu, [(label, action) or SEPARATOR]); the Network menu's nets come first, as radio buttons
+MENUS: tuple[tuple[str, tuple[tuple[str, str] | str, ...]], ...] = (
+    ("File", (("Open image…", "open"), ("Save drawing as PNG…", "save"), SEPARATOR,
+              ("My drawings…", "drawings"), SEPARATOR, ("Quit", "quit"))),
+    ("Edit", (("Undo stroke", "undo"), ("Clear pad", "clear"))),
+    ("Network", (SEPARATOR, ("Load weights from file…", "load-weights"),
+                 ("Restore shipped weights", "restore-weights"))),
+    ("Train", (("Retrain network…", "retrain"),)),
+    ("Help", (("Keyboard shortcuts", "shortcuts"), ("About digitpad", "about"))),
+)
 
 
 def build(app: App) -> None:
@@ -28,45 +42,29 @@ def build(app: App) -> None:
     for option, value in MENU_OPTIONS.items():  # every menu, the bar and the drop-downs
         root.option_add(f"*Menu.{option}", value)
     bar = tk.Menu(root, borderwidth=0, relief=tk.FLAT)
-
-    def acc(key: str) -> str:
-        return keys.accelerator(root, key)
-
-    file = tk.Menu(bar)
-    file.add_command(label="Open image…", accelerator=acc("o"),
-                     command=lambda: actions.ask_open_image(app))
-    file.add_command(label="Save drawing as PNG…", accelerator=acc("s"),
-                     command=lambda: actions.ask_save_drawing(app))
-    file.add_separator()
-    file.add_command(label="My drawings…", accelerator=acc("d"),
-                     command=lambda: gallery.open_for(app))
-    file.add_separator()
-    file.add_command(label="Quit", accelerator=acc("q"), command=app.quit)
-    bar.add_cascade(label="File", menu=file)
-
-    network = tk.Menu(bar)
-    for number, name in enumerate((*SPECS, VOTE), start=1):
-        network.add_radiobutton(label=label_of(name), value=name, variable=app.selected,
-                                accelerator="V" if name == VOTE else str(number),
-                                command=functools.partial(app.select, name))
-    network.add_separator()
-    network.add_command(label="Load weights from file…",
-                        command=lambda: actions.ask_load_weights(app))
-    network.add_command(label="Restore shipped weights", command=lambda: actions.restore_shipped(app))
-    bar.add_cascade(label="Network", menu=network)
-
-    train = tk.Menu(bar)
-    train.add_command(label="Retrain network…", accelerator=acc("r"),
-                      command=lambda: app.open_retrain())
-    bar.add_cascade(label="Train", menu=train)
-
-    help_menu = tk.Menu(bar)
-    help_menu.add_command(label="Keyboard shortcuts", command=lambda: actions.show_shortcuts(app))
-    help_menu.add_command(label="About digitpad", command=lambda: actions.show_about(app))
-    bar.add_cascade(label="Help", menu=help_menu)
-
+    app.menus = {"bar": bar}
+    for title, entries in MENUS:
+        menu = tk.Menu(bar)
+        if title == "Network":
+            _nets(app, menu)
+        for entry in entries:
+            if isinstance(entry, str):
+                menu.add_separator()
+            else:
+                label, action = entry
+                menu.add_command(label=label, accelerator=keys.accelerator(root, action),
+                                 command=keys.command(app, action))
+        bar.add_cascade(label=title, menu=menu)
+        app.menus[title.lower()] = menu
     root.configure(menu=bar)
-    app.menus = {"bar": bar, "file": file, "network": network, "train": train, "help": help_menu}
+
+
+def _nets(app: App, menu: tk.Menu) -> None:
+    for name in (*SPECS, VOTE):
+        action = f"net:{name}"
+        menu.add_radiobutton(label=label_of(name), value=name, variable=app.selected,
+                             accelerator=keys.accelerator(app.root, action),
+                             command=keys.command(app, action))
 
 
 def refresh(app: App) -> None:

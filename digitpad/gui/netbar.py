@@ -12,9 +12,9 @@ from tkinter import ttk
 import numpy as np
 
 from digitpad.gui import theme
-from digitpad.gui.predictor import Prediction
 from digitpad.gui.tooltip import Tooltip
 from digitpad.nets import SPECS, VOTE
+from digitpad.reading import Reading, percent
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,6 @@ class NetButtons(ttk.Frame):
         self.font = font
         self.buttons: dict[str, ttk.Button] = {}
         self.tooltips: dict[str, Tooltip] = {}
-        self.selected = ""
         for column, name in enumerate((*SPECS, VOTE)):
             button = ttk.Button(self, text=label_of(name), width=5 if name != VOTE else 6,
                                 command=functools.partial(on_select, name), takefocus=False)
@@ -49,7 +48,6 @@ class NetButtons(ttk.Frame):
             self.tooltips[name].text = descriptions[name]
 
     def select(self, name: str) -> None:
-        self.selected = name
         for other, button in self.buttons.items():
             button.configure(style=theme.net_button_style(self, colour_of(other), other == name,
                                                           self.font))
@@ -71,7 +69,7 @@ class AnswersRow(ttk.Frame):
             title = tk.Label(cell, text=name, font=heading, foreground=colour_of(name),
                              background=theme.SURFACE)
             answer = tk.Label(cell, text="–", font=small, foreground=theme.MUTED,
-                              background=theme.SURFACE, width=7, anchor=tk.W)
+                              background=theme.SURFACE, width=8, anchor=tk.W)
             title.pack(side=tk.LEFT)
             answer.pack(side=tk.LEFT, padx=(4, 0))
             self.cells[name] = (title, answer)
@@ -79,7 +77,7 @@ class AnswersRow(ttk.Frame):
         self.summary.grid(row=0, column=len(SPECS) + 1, padx=(12, 0), sticky=tk.E)
         self.columnconfigure(len(SPECS) + 1, weight=1)
 
-    def show(self, prediction: Prediction | None, missing: set[str]) -> None:
+    def show(self, prediction: Reading | None, missing: set[str]) -> None:
         if prediction is None:
             for name, (_title, answer) in self.cells.items():
                 answer.configure(text="n/a" if name in missing else "–", foreground=theme.HINT)
@@ -94,7 +92,7 @@ class AnswersRow(ttk.Frame):
             digit = int(np.argmax(probs))
             same = digit == prediction.digit
             agree += same
-            answer.configure(text=f"{digit}  {probs[digit]:.0%}",
+            answer.configure(text=f"{digit}  {percent(float(probs[digit]))}",
                              foreground=theme.TEXT if same else theme.ERROR)
         total = len(prediction.per_net)
         self.summary.configure(text="all agree" if agree == total else

@@ -1,8 +1,10 @@
-"""The drawing pad: a canvas the size of the nets' 280x280 input, drawn on with a round pen.
+"""The drawing pad: a square canvas standing for the nets' 280x280 input, drawn on with a
+round pen.
 
 Strokes are kept as lists of (x, y) points in logical pixels (0..280), whatever the
-screen's scale, so :func:`digitpad.preprocess.rasterize` draws exactly what was drawn
-here; the screen is never grabbed.
+screen's scale and however large the window makes the pad, so
+:func:`digitpad.preprocess.rasterize` draws exactly what was drawn here; the screen is
+never grabbed. :meth:`DrawingPad.resize` changes only how the strokes are shown.
 """
 
 from __future__ import annotations
@@ -10,8 +12,10 @@ from __future__ import annotations
 import logging
 import tkinter as tk
 from collections.abc import Callable
+from dataclasses import dataclass
 from tkinter import ttk
 
+import numpy as np
 from PIL import Image, ImageTk
 
 from digitpad.gui import theme
@@ -22,11 +26,21 @@ log = logging.getLogger(__name__)
 Point = tuple[float, float]
 HINT_TEXT = "Draw a digit here"
 MIN_STEP = 1.0  # logical pixels between kept points
+CAPTION_ROOM = 24  # screen pixels under an opened picture for its file name
+
+
+@dataclass(frozen=True)
+class OpenedPicture:
+    """A picture shown instead of strokes (File ▸ Open), and the 28x28 image read from it."""
+
+    picture: Image.Image
+    caption: str
+    image: np.ndarray
 
 
 class DrawingPad(ttk.Frame):
     """``on_change(finished)`` runs while drawing (False) and after each stroke,
-    undo or clear (True)."""
+    undo or clear (True). ``scale``: screen pixels per logical pixel, as shown now."""
 
     def __init__(self, master: tk.Misc, scale: float, on_change: Callable[[bool], None],
                  size: int = CANVAS_SIZE) -> None:
@@ -35,6 +49,7 @@ class DrawingPad(ttk.Frame):
         self.scale = scale
         self.on_change = on_change
         self.strokes: list[list[Point]] = []
+        self.opened: OpenedPicture | None = None
         self._items: list[list[int]] = []  # canvas items of each stroke
         self._drawing = False
         self._photo: ImageTk.PhotoImage | None = None
@@ -43,7 +58,6 @@ class DrawingPad(ttk.Frame):
         self.canvas = tk.Canvas(self, width=pixels, height=pixels, background=theme.SURFACE,
                                 highlightthickness=0, borderwidth=0, cursor="pencil")
         self.canvas.pack()
-        self._pen = pen_width(size) * scale
         self._hint = self.canvas.create_text(pixels / 2, pixels / 2, text=HINT_TEXT,
                                              fill=theme.HINT, font=("TkDefaultFont", 13))
         self.canvas.bind("<ButtonPress-1>", self._press)
@@ -56,12 +70,34 @@ class DrawingPad(ttk.Frame):
         return not any(self.strokes)
 
     @property
+    def pixels(self) -> int:
+        """The canvas's side on screen."""
+        return round(self.logical_size * self.scale)
+
+    @property
     def hint_visible(self) -> bool:
         return str(self.canvas.itemcget(self._hint, "state")) != tk.HIDDEN  # type: ignore[no-untyped-call]
 
     @property
     def showing_image(self) -> bool:
-        return bool(self._image_items)
+        return self.opened is not None
+
+    @property
+    def _pen(self) -> float:
+        return pen_width(self.logical_size) * self.scale
+
+    def resize(self, pixels: int) -> None:
+        """Show the pad ``pixels`` wide and high; the strokes keep their logical points."""
+        if pixels < 1 or pixels == self.pixels:
+            return
+        self.scale = pixels / self.logical_size
+        self.canvas.configure(width=pixels, height=pixels)
+        self.canvas.coords(self._hint, pixels / 2, pixels / 2)
+        self.canvas.delete("stroke")
+        self._items = [self._draw_stroke(stroke) for stroke in self.strokes]
+        if self.opened is not None:
+            self._show_opened(self.opened)
+        log.debug("pad shown %d px wide (%.2f screen pixels per logical pixel)", pixels, self.scale)
 
     def undo(self) -> bool:
         """Remove the last stroke; False when there was none."""
@@ -83,21 +119,15 @@ class DrawingPad(ttk.Frame):
         self._update_hint()
         self.on_change(True)
 
-    def show_image(self, image: Image.Image, caption: str) -> None:
-        """Show an opened picture instead of strokes (it is read elsewhere)."""
+    def show_image(self, picture: Image.Image, caption: str, image: np.ndarray) -> None:
+        """Show an opened picture instead of strokes; ``image`` is what the nets read from it
+        (:attr:`opened` until the pad is drawn on or cleared)."""
         self.strokes.clear()
         self._items.clear()
         self.canvas.delete("stroke")
         self._remove_image()
-        pixels = round(self.logical_size * self.scale)
-        shown = image.convert("RGB")
-        shown.thumbnail((pixels - 16, pixels - 40), Image.Resampling.LANCZOS)
-        self._photo = ImageTk.PhotoImage(shown, master=self.canvas)
-        self._image_items = [
-            self.canvas.create_image(pixels / 2, (pixels - 24) / 2, image=self._photo),
-            self.canvas.create_text(pixels / 2, pixels - 12, text=caption, fill=theme.MUTED,
-                                    font=("TkDefaultFont", 9)),
-        ]
+        self.opened = OpenedPicture(picture, caption, image)
+        self._show_opened(self.opened)
         self._update_hint()
 
     # --- mouse -------------------------------------------------------------------------
@@ -108,16 +138,11 @@ class DrawingPad(ttk.Frame):
         return (x, y)
 
     def _press(self, event: tk.Event[tk.Canvas]) -> None:
-        if self._image_items:
+        if self.opened is not None:
             self._remove_image()
-        x, y = self._logical(event)
         self._drawing = True
-        self.strokes.append([(x, y)])
-        r = self._pen / 2
-        sx, sy = x * self.scale, y * self.scale
-        dot = self.canvas.create_oval(sx - r, sy - r, sx + r, sy + r, fill=theme.INK,
-                                      outline="", tags="stroke")
-        self._items.append([dot])
+        self.strokes.append([self._logical(event)])
+        self._items.append(self._draw_stroke(self.strokes[-1]))
         self._update_hint()
         self.on_change(False)
 
@@ -141,23 +166,52 @@ class DrawingPad(ttk.Frame):
         if abs(x - last_x) < MIN_STEP and abs(y - last_y) < MIN_STEP:
             return False
         stroke.append((x, y))
-        flat = [c * self.scale for point in stroke for c in point]
         items = self._items[-1]
         if len(items) == 1:
-            items.append(self.canvas.create_line(*flat, fill=theme.INK, width=self._pen,
-                                                 capstyle=tk.ROUND, joinstyle=tk.ROUND,
-                                                 tags="stroke"))
+            items.append(self._line(stroke))
         else:
-            self.canvas.coords(items[1], *flat)
+            self.canvas.coords(items[1], *self._screen(stroke))
         return True
 
-    # --- helpers -----------------------------------------------------------------------
+    # --- drawing -----------------------------------------------------------------------
+    def _screen(self, stroke: list[Point]) -> list[float]:
+        return [c * self.scale for point in stroke for c in point]
+
+    def _draw_stroke(self, stroke: list[Point]) -> list[int]:
+        """A dot where the stroke starts, and the line through its points if it has more."""
+        r = self._pen / 2
+        sx, sy = stroke[0][0] * self.scale, stroke[0][1] * self.scale
+        items = [self.canvas.create_oval(sx - r, sy - r, sx + r, sy + r, fill=theme.INK,
+                                         outline="", tags="stroke")]
+        if len(stroke) > 1:
+            items.append(self._line(stroke))
+        return items
+
+    def _line(self, stroke: list[Point]) -> int:
+        return self.canvas.create_line(*self._screen(stroke), fill=theme.INK, width=self._pen,
+                                       capstyle=tk.ROUND, joinstyle=tk.ROUND, tags="stroke")
+
+    def _show_opened(self, opened: OpenedPicture) -> None:
+        for item in self._image_items:
+            self.canvas.delete(item)
+        pixels = self.pixels
+        shown = opened.picture.convert("RGB")
+        shown.thumbnail((max(1, pixels - 16), max(1, pixels - 16 - CAPTION_ROOM)),
+                        Image.Resampling.LANCZOS)
+        self._photo = ImageTk.PhotoImage(shown, master=self.canvas)
+        self._image_items = [
+            self.canvas.create_image(pixels / 2, (pixels - CAPTION_ROOM) / 2, image=self._photo),
+            self.canvas.create_text(pixels / 2, pixels - CAPTION_ROOM / 2, text=opened.caption,
+                                    fill=theme.MUTED, font=("TkDefaultFont", 9)),
+        ]
+
     def _remove_image(self) -> None:
         for item in self._image_items:
             self.canvas.delete(item)
         self._image_items = []
         self._photo = None
+        self.opened = None
 
     def _update_hint(self) -> None:
-        hidden = bool(self.strokes) or bool(self._image_items)
+        hidden = bool(self.strokes) or self.opened is not None
         self.canvas.itemconfigure(self._hint, state=tk.HIDDEN if hidden else tk.NORMAL)

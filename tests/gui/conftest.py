@@ -54,7 +54,7 @@ def display() -> Iterator[str]:
     if shutil.which("Xvfb") is None:
         _skip_or_fail("no X display and no Xvfb to start one (apt-get install xvfb)")
     read_fd, write_fd = os.pipe()
-    server = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x900x24",
+    server = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "2560x1600x24",
                                "-nolisten", "tcp"], pass_fds=(write_fd,),
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     os.close(write_fd)
@@ -153,17 +153,17 @@ def real_weights(monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def make_harness(display: str) -> Iterator[Callable[..., Harness]]:
     """Builds the whole app in-process; its main loop runs once and returns at once.
-    ``make(scaling=2.67)`` pretends to be a HiDPI screen (Tk's pixels per point)."""
+    ``make(scaling=2.67)`` pretends to be a HiDPI screen (Tk's pixels per point); the
+    default is a 96 dpi screen (set each time: Tk shares it between the apps of a process)."""
     made: list[Harness] = []
 
-    def make(scaling: float | None = None) -> Harness:
+    def make(scaling: float = 96 / 72) -> Harness:
         import tkinter
 
         from digitpad.gui import build_app
 
         root = tkinter.Tk(className="digitpad")
-        if scaling is not None:
-            root.tk.call("tk", "scaling", scaling)
+        root.tk.call("tk", "scaling", scaling)
         app = build_app(root)
         harness = Harness(app)
         made.append(harness)

@@ -11,6 +11,7 @@ import pytest
 from digitpad.gui.chart import gather
 from digitpad.nets import SPECS, VOTE
 from digitpad.preprocess import rasterize, to_mnist
+from digitpad.reading import percent
 
 from .conftest import Harness
 
@@ -39,10 +40,14 @@ def test_hidpi_screen_gets_a_bigger_pad_and_the_same_strokes(
         random_weights: object, make_harness: Callable[..., Harness]) -> None:
     normal, hidpi = make_harness(scaling=96 / 72), make_harness(scaling=2 * 96 / 72)
     assert hidpi.app.scale == 2.0 and normal.app.scale == 1.0
-    assert int(hidpi.app.pad.canvas.cget("width")) == 2 * int(normal.app.pad.canvas.cget("width"))
+    # about twice as large (fonts do not scale exactly, and the pad is as tall as the card)
+    ratio = int(hidpi.app.pad.canvas.cget("width")) / int(normal.app.pad.canvas.cget("width"))
+    assert 1.85 < ratio < 2.1
     for gui in (normal, hidpi):
         gui.stroke(CIRCLE)
-    np.testing.assert_allclose(hidpi.app.pad.strokes[0], normal.app.pad.strokes[0], atol=0.51)
+    # the same logical points, to within each pad's rounding to its screen pixels
+    rounding = 0.5 / normal.app.pad.scale + 0.5 / hidpi.app.pad.scale
+    np.testing.assert_allclose(hidpi.app.pad.strokes[0], normal.app.pad.strokes[0], atol=rounding)
     assert hidpi.app.prediction is not None and normal.app.prediction is not None
     assert hidpi.app.prediction.digit == normal.app.prediction.digit
 
@@ -62,9 +67,8 @@ def test_a_stroke_predicts_and_hides_the_hint(gui: Harness) -> None:
     app = gui.app
     assert app.prediction is not None
     assert shown_digit(gui) == str(app.prediction.digit)
-    verdict = app.verdict
-    assert verdict is not None and verdict.digit == app.prediction.digit
-    expected = f"{verdict.probability:.1%}" if verdict.sure else verdict.text
+    verdict = app.prediction
+    expected = percent(verdict.probability) if verdict.sure else verdict.text
     assert app.result.probability.cget("text") == expected
     assert not app.pad.hint_visible
     assert len(app.pad.strokes) == 1 and len(app.pad.strokes[0]) == len(CIRCLE)
@@ -76,27 +80,35 @@ def test_prediction_is_throttled_while_drawing(gui: Harness) -> None:
     gui.wait_for(lambda: gui.app.prediction is not None, 2.0, "a prediction while drawing")
 
 
-@pytest.mark.parametrize("how", ["button", "Escape", "Delete"])
+@pytest.mark.parametrize("how", ["button", "menu", "Escape", "Delete"])
 def test_clear(gui: Harness, how: str) -> None:
     gui.stroke(CIRCLE)
+    gui.stroke(VERTICAL)  # two strokes: an Undo in Clear's place would leave one
     if how == "button":
-        gui.app.clear()
+        gui.app.clear_button.invoke()
+    elif how == "menu":
+        edit = gui.app.menus["edit"]
+        edit.invoke(_entry(edit, "Clear pad"))
     else:
         gui.key(how)
+    gui.pump()
     assert gui.app.pad.is_empty
     assert gui.app.prediction is None
     assert gui.app.pad.canvas.find_withtag("stroke") == ()
     assert shown_digit(gui) == ""
 
 
-@pytest.mark.parametrize("how", ["button", "keys"])
+@pytest.mark.parametrize("how", ["button", "menu", "keys"])
 def test_undo_removes_the_last_stroke(gui: Harness, how: str) -> None:
     gui.stroke(CIRCLE)
     gui.stroke(VERTICAL)
     two_strokes = gui.app.preview.image
     assert len(gui.app.pad.strokes) == 2
     if how == "button":
-        gui.app.undo()
+        gui.app.undo_button.invoke()  # a Clear in Undo's place would leave none
+    elif how == "menu":
+        edit = gui.app.menus["edit"]
+        edit.invoke(_entry(edit, "Undo stroke"))
     else:
         gui.key("z", state=4)  # Control
     gui.pump()
@@ -105,7 +117,8 @@ def test_undo_removes_the_last_stroke(gui: Harness, how: str) -> None:
     assert not np.array_equal(gui.app.preview.image, two_strokes)
     expected = to_mnist(rasterize(gui.app.pad.strokes))
     np.testing.assert_allclose(gui.app.preview.image, expected, atol=1e-6)
-    gui.app.undo()
+    gui.app.undo_button.invoke()
+    gui.pump()
     assert gui.app.pad.is_empty and gui.app.prediction is None
 
 
@@ -127,12 +140,12 @@ def test_each_net_button(gui: Harness, name: str) -> None:
     status = app.status.net_text
     if name == VOTE:
         expected = np.mean([app.prediction.per_net[n] for n in app.predictor.nets], axis=0)
-        np.testing.assert_allclose(app.prediction.probs, expected, atol=1e-6)
+        np.testing.assert_allclose(app.prediction.probabilities, expected, atol=1e-6)
         assert "mean" in status
     else:
         assert status == app.predictor.nets[name].describe()
         assert "784-" in status and "random (test)" in status
-        np.testing.assert_allclose(app.prediction.probs, app.prediction.per_net[name])
+        np.testing.assert_allclose(app.prediction.probabilities, app.prediction.per_net[name])
 
 
 @pytest.mark.parametrize(("keysym", "name"), [("1", "B1"), ("2", "B2"), ("3", "B3"),
@@ -146,7 +159,7 @@ def test_missing_net_cannot_be_selected(gui: Harness) -> None:
     gui.key("2")
     gui.key("5")  # K1 has no weights here
     assert gui.app.selected.get() == "B2"
-    assert "K1" in str(gui.app.status.message.cget("text"))
+    assert "K1" in gui.app.status.text
 
 
 def test_chart_wedges_and_labels_match_the_probabilities(gui: Harness) -> None:
@@ -154,7 +167,7 @@ def test_chart_wedges_and_labels_match_the_probabilities(gui: Harness) -> None:
     app = gui.app
     chart = app.chart
     assert chart is not None and app.prediction is not None
-    slices = gather(app.prediction.probs)
+    slices = gather(app.prediction.probabilities)
     assert chart.slices == slices
     assert sum(s.value for s in slices) == pytest.approx(1.0, abs=1e-6)
     assert len(chart.wedges) == len(slices) == len(chart.labels)
@@ -167,7 +180,7 @@ def test_chart_wedges_and_labels_match_the_probabilities(gui: Harness) -> None:
             assert text == "other"
         else:
             digit = int(part.label)
-            assert text == f"{digit}  {app.prediction.probs[digit]:.0%}"
+            assert text == f"{digit}  {percent(float(app.prediction.probabilities[digit]))}"
             assert wedge.get_facecolor()[:3] == pytest.approx(_rgb(part.colour), abs=1e-3)
     assert slices[0].label == str(app.prediction.digit)
 
@@ -212,6 +225,14 @@ def test_a_failing_callback_fails_the_test(gui: Harness) -> None:
     gui.root.after(0, broken)
     with pytest.raises(TkCallbackError, match="boom"):
         gui.pump(0.05)
+
+
+def _entry(menu: object, label: str) -> int:
+    """The index of the entry called ``label`` in ``menu``."""
+    end = menu.index("end")  # type: ignore[attr-defined]
+    labels = [menu.entrycget(i, "label") if menu.type(i) != "separator" else ""  # type: ignore[attr-defined]
+              for i in range(end + 1)]
+    return labels.index(label)
 
 
 def _rgb(colour: str) -> tuple[float, float, float]:

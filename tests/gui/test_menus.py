@@ -29,7 +29,7 @@ SEVEN = [(70.0, 60.0), (210.0, 60.0), (130.0, 240.0)]
 def test_menu_bar(gui: Harness) -> None:
     bar = gui.app.menus["bar"]
     labels = [bar.entrycget(i, "label") for i in range(bar.index("end") + 1)]
-    assert labels == ["File", "Network", "Train", "Help"]
+    assert labels == ["File", "Edit", "Network", "Train", "Help"]
     network = gui.app.menus["network"]
     assert network.entrycget(SPECS.__len__(), "label") == "Vote"
     assert network.entrycget(list(SPECS).index("K1"), "state") == "disabled"  # no K1 here
@@ -109,7 +109,7 @@ def test_load_weights_refuses_the_wrong_architecture(gui: Harness, tmp_path: Pat
     MLP(SPECS["B2"].sizes, name="B2").save(wrong, trained_on="mine")
     gui.key("1")
     assert not actions.load_weights(gui.app, wrong)
-    assert "Not loaded" in str(gui.app.status.message.cget("text"))
+    assert "Not loaded" in gui.app.status.text
     assert registry.chosen_path("B1") is None
 
 
@@ -122,16 +122,16 @@ def test_damaged_chosen_weights_are_reported_once(random_weights: Path, tmp_path
     assert kept is not None
     kept.write_bytes(b"damaged")
     gui = make_harness()
-    assert "could not be loaded" in str(gui.app.status.message.cget("text"))
+    assert gui.app.status.text.count("could not be loaded") == 1
     assert gui.app.predictor.nets["B1"].meta["trained_on"] == "random (test)"
-    assert registry.fallback_warnings == []
+    assert gui.app.predictor.fallbacks == [gui.app.predictor.nets["B1"].meta["fallback"]]
 
 
 def test_only_some_nets_present(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                 make_harness: Callable[[], Harness]) -> None:
     monkeypatch.setenv("DIGITPAD_WEIGHTS", str(save_random_nets(tmp_path / "w", ["B3"])))
     gui = make_harness()
-    assert gui.app.selected.get() == "B3"
+    assert gui.app.selected.get() == VOTE  # the first start: the vote, here of B3 alone
     enabled = [n for n, b in gui.app.net_buttons.buttons.items() if b.instate(["!disabled"])]
     assert enabled == ["B3", VOTE]
     gui.stroke(SEVEN)
@@ -142,7 +142,7 @@ def test_no_nets_at_all(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                         make_harness: Callable[[], Harness]) -> None:
     monkeypatch.setenv("DIGITPAD_WEIGHTS", str(tmp_path / "empty"))
     gui = make_harness()
-    assert "Retrain" in str(gui.app.status.message.cget("text"))
+    assert "Retrain" in gui.app.status.text
     gui.stroke(SEVEN)
     assert gui.app.prediction is None
     assert "not available" in str(gui.app.result.probability.cget("text"))
@@ -152,12 +152,13 @@ def test_help_texts(gui: Harness) -> None:
     about = actions.about_text(gui.root)
     assert "digitpad" in about and "numpy" in about and "matplotlib" in about
     assert "Data:" in about
-    shortcuts = keys.shortcuts_text(gui.root)
-    assert "Ctrl+Z" in shortcuts and "V" in shortcuts
+    shortcuts = dict(keys.help_rows(gui.root))
+    assert shortcuts["Ctrl+Z"] == "undo the last stroke" and "V" in shortcuts
 
 
 def test_predictions_are_logged_at_debug_level(gui: Harness,
                                                caplog: pytest.LogCaptureFixture) -> None:
+    gui.key("1")
     with caplog.at_level(logging.DEBUG, logger="digitpad"):
         gui.stroke(SEVEN)
     prediction = gui.app.prediction

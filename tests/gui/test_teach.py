@@ -11,9 +11,9 @@ import pytest
 
 from digitpad.drawings import DrawingStore
 from digitpad.gui import theme
-from digitpad.gui.predictor import Prediction
 from digitpad.nets import SPECS, VOTE
 from digitpad.preprocess import rasterize, to_mnist
+from digitpad.reading import Reading, readings
 
 from .conftest import Harness
 
@@ -34,11 +34,14 @@ def probs(**by_digit: float) -> np.ndarray:
     return p
 
 
-def answer(gui: Harness, monkeypatch: pytest.MonkeyPatch, selected: np.ndarray,
+def answer(gui: Harness, monkeypatch: pytest.MonkeyPatch, every: np.ndarray,
            per_net: dict[str, np.ndarray] | None = None) -> None:
-    """Make the nets say ``selected`` (and ``per_net``), then draw."""
-    def predict(_image: np.ndarray, name: str) -> Prediction:
-        return Prediction(name, selected, per_net or {n: selected for n in ("B1", "B2", "B3", "B4")})
+    """Make each net say ``per_net`` (default: all four say ``every``), then draw; what the
+    selected net or the vote makes of it is the real reading rule's."""
+    members = per_net or {n: every for n in ("B1", "B2", "B3", "B4")}
+
+    def predict(_image: np.ndarray, name: str) -> Reading:
+        return readings({n: p[None] for n, p in members.items()}, name)[0]
 
     monkeypatch.setattr(gui.app.predictor, "predict", predict)
     gui.stroke(CIRCLE)
@@ -54,11 +57,12 @@ def card(gui: Harness) -> tuple[str, str, str]:
 def test_an_ambiguous_answer_says_not_sure(gui: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
     answer(gui, monkeypatch, probs(d4=0.55, d9=0.40))
     assert card(gui) == ("4?", "not sure: 4 or 9?", theme.HINT)
-    assert gui.app.verdict is not None and not gui.app.verdict.sure
+    assert gui.app.prediction is not None and not gui.app.prediction.sure
     assert str(gui.app.result.probability.cget("foreground")) == theme.WARNING
 
 
 def test_a_confident_answer_is_shown_plainly(gui: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    gui.key("1")  # the app starts on the vote
     answer(gui, monkeypatch, probs(d7=0.97))
     assert card(gui) == ("7", "97.0%", SPECS["B1"].colour)
 
@@ -67,11 +71,11 @@ def test_the_vote_is_not_sure_when_the_nets_disagree(gui: Harness,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     sure4, sure9 = probs(d4=0.99), probs(d9=0.99)
     gui.key("v")
-    answer(gui, monkeypatch, probs(d4=0.92, d9=0.07), {"B1": sure4, "B2": sure4, "B3": sure4, "B4": sure9})
+    answer(gui, monkeypatch, sure4, {"B1": sure4, "B2": sure4, "B3": sure4, "B4": sure9})
     assert card(gui)[:2] == ("4?", "not sure: 4 or 9?")  # 3 of 4 nets agree: less than 80%
-    answer(gui, monkeypatch, probs(d4=0.92, d9=0.07), {n: sure4 for n in ("B1", "B2", "B3", "B4")})
+    answer(gui, monkeypatch, probs(d4=0.92, d9=0.07))
     assert card(gui) == ("4", "92.0%", theme.VOTE_COLOUR)
-    answer(gui, monkeypatch, probs(d4=0.87, d9=0.12), {n: sure4 for n in ("B1", "B2", "B3", "B4")})
+    answer(gui, monkeypatch, probs(d4=0.87, d9=0.12))
     assert card(gui)[:2] == ("4?", "not sure: 4 or 9?")  # all agree, but the vote is below 88%
 
 
@@ -80,7 +84,7 @@ def test_the_vote_is_not_sure_when_the_nets_disagree(gui: Harness,
 def test_a_pad_too_small_to_read_predicts_nothing(gui: Harness, points: list[tuple[float, float]]) -> None:
     gui.stroke(points)
     app = gui.app
-    assert app.prediction is None and app.verdict is None
+    assert app.prediction is None
     assert app.preview.image is None
     assert app.chart is not None and app.chart.slices == []
     assert card(gui)[:2] == ("", "too small to read")
@@ -116,9 +120,9 @@ def test_it_was_button_keeps_the_drawing_and_clears_the_pad(gui: Harness) -> Non
     assert set(drawing.predictions) == {"B1", "B2", "B3", "B4", VOTE}
     for name, p in expected.per_net.items():
         np.testing.assert_allclose(drawing.predictions[name], p, atol=1e-5)
-    np.testing.assert_allclose(drawing.predictions[VOTE], expected.probs, atol=1e-5)
+    np.testing.assert_allclose(drawing.predictions[VOTE], expected.probabilities, atol=1e-5)
     assert app.pad.is_empty and app.prediction is None
-    message = str(app.status.message.cget("text"))
+    message = app.status.text
     assert "Saved as a 4 — 1 drawing;" in message and "clear" in message
 
 
@@ -130,13 +134,13 @@ def test_control_digit_keeps_the_drawing_and_does_not_choose_a_net(gui: Harness)
     gui.key("1", state=CONTROL)
     assert [d.label for d in stored()] == [8, 1]
     assert gui.app.selected.get() == "B2"
-    assert "Saved as a 1 — 2 drawings" in str(gui.app.status.message.cget("text"))
+    assert "Saved as a 1 — 2 drawings" in gui.app.status.text
 
 
 def test_nothing_to_keep_on_an_empty_pad(gui: Harness) -> None:
     gui.key("3", state=CONTROL)
     assert stored() == []
-    assert "Draw a digit first" in str(gui.app.status.message.cget("text"))
+    assert "Draw a digit first" in gui.app.status.text
 
 
 def test_retrain_form_offers_my_drawings(gui: Harness) -> None:
