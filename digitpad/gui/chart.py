@@ -29,6 +29,7 @@ HALF_HEIGHT = 1.55  # data units from the centre to the top edge; the pie's radi
 RING = 0.38  # the donut's width
 LABEL_AT = 1.12  # labels sit this far from the centre
 MIN_LABELLED = 0.01  # slices smaller than this get no label
+FIGURE_DPI = 100  # at a pixel ratio of 1 (96 dpi)
 LABEL_ROOM = 78  # logical pixels beside the ring for a label ("4  99.8%", "other")
 
 
@@ -72,10 +73,12 @@ class ProbabilityChart:
         from matplotlib.backends.backend_tkagg import FigureCanvasTkAgg
         from matplotlib.figure import Figure
 
-        dpi = 100 * scale
+        # matplotlib's Tk canvas multiplies the dpi by the screen's pixel ratio itself (on
+        # Linux and Windows): 100 here, or the text is twice too large on a HiDPI screen
+        inches = 100 * scale
         self.scale = scale
-        self.figure = Figure(figsize=(max(1, width) / dpi, max(1, height) / dpi), dpi=dpi,
-                             facecolor=theme.SURFACE)
+        self.figure = Figure(figsize=(max(1, width) / inches, max(1, height) / inches),
+                             dpi=FIGURE_DPI, facecolor=theme.SURFACE)
         self.axes = self.figure.add_axes((0.0, 0.0, 1.0, 1.0))
         self.axes.set_axis_off()
         self.axes.set_aspect("equal")

@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 PROGRESS_STEPS = 1000
 TICK_MS = 500
 NOT_STARTED = "Not started"
+WIDTH = 440  # logical pixels: the progress bar's, the plot's, and the texts' wrapping
 
 
 def clock(seconds: float) -> str:
@@ -55,14 +56,17 @@ class RetrainDialog(tk.Toplevel):
         self.ask: Callable[[str, str], bool] = self._ask_user  # tests answer for the user
         ttk.Label(self, text="Retrain a network", style="Title.TLabel").pack(anchor=tk.W,
                                                                             pady=(0, 8))
-        self.form = RetrainForm(self, net, on_mine_changed=lambda: self._options_changed())
+        self.scale = scale
+        self.form = RetrainForm(self, net, scale, on_mine_changed=lambda: self._options_changed())
         self.form.pack(fill=tk.X)
-        self.needs = ttk.Label(self, text="", style="Muted.TLabel", wraplength=440, justify=tk.LEFT)
+        self.needs = ttk.Label(self, text="", style="Muted.TLabel", wraplength=self._px(WIDTH),
+                               justify=tk.LEFT)
         self.needs.pack(fill=tk.X, pady=(8, 0))
         self._buttons()
         self._progress_area()
-        self.plot = AccuracyPlot(self, round(440 * scale), round(190 * scale), scale)
-        self.plot.widget.pack(fill=tk.X, pady=(8, 0))
+        self.plot = AccuracyPlot(self, self._px(WIDTH), self._px(190), scale)
+        # not stretched: matplotlib would scale a stretched width again by the pixel ratio
+        self.plot.widget.pack(anchor=tk.W, pady=(8, 0))
         self.result = ttk.Frame(self, padding=(0, 8, 0, 0))
         self.protocol("WM_DELETE_WINDOW", self.close)
         self.bind("<Escape>", lambda _e: self.close())
@@ -71,6 +75,9 @@ class RetrainDialog(tk.Toplevel):
             variable.trace_add("write", lambda *_: self._options_changed())
         self.form.net.trace_add("write", lambda *_: self._net_changed())
         self._options_changed()
+
+    def _px(self, logical: int) -> int:
+        return round(logical * self.scale)
 
     @property
     def outcome(self) -> Outcome:
@@ -91,7 +98,7 @@ class RetrainDialog(tk.Toplevel):
         self.cancel_button.state(["disabled"])
 
     def _progress_area(self) -> None:
-        self.progress = ttk.Progressbar(self, maximum=PROGRESS_STEPS, length=440)
+        self.progress = ttk.Progressbar(self, maximum=PROGRESS_STEPS, length=self._px(WIDTH))
         self.progress.pack(fill=tk.X)
         line = ttk.Frame(self)
         line.pack(fill=tk.X, pady=(4, 0))
@@ -99,7 +106,7 @@ class RetrainDialog(tk.Toplevel):
         self.time_label = ttk.Label(line, text="", style="Muted.TLabel")
         self.step_label.pack(side=tk.LEFT)
         self.time_label.pack(side=tk.RIGHT)
-        self.message = ttk.Label(self, text="", style="Muted.TLabel", wraplength=440)
+        self.message = ttk.Label(self, text="", style="Muted.TLabel", wraplength=self._px(WIDTH))
         self.message.pack(fill=tk.X, pady=(2, 0))
 
     # --- running -----------------------------------------------------------------------

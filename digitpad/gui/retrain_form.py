@@ -34,9 +34,10 @@ def net_unavailable_reason(name: str) -> str:
 class RetrainForm(ttk.Frame):
     """``on_mine_changed()``: the number of saved drawings on offer changed."""
 
-    def __init__(self, master: tk.Misc, net: str,
+    def __init__(self, master: tk.Misc, net: str, scale: float = 1.0,
                  on_mine_changed: Callable[[], None] | None = None) -> None:
         super().__init__(master)
+        self.scale = scale  # screen pixels per logical pixel, for the notes' wrapping
         self.on_mine_changed: Callable[[], None] | None = None  # set once the form is built
         self.net = tk.StringVar(self, net if net in SPECS else "B1")
         self.data = tk.StringVar(self)
@@ -78,7 +79,7 @@ class RetrainForm(ttk.Frame):
             if not ok:
                 button.state(["disabled"])
                 self.reasons[name] = reason
-                ttk.Label(data, text=reason, style="Muted.TLabel", wraplength=380).grid(
+                ttk.Label(data, text=reason, style="Muted.TLabel", wraplength=round(380 * self.scale)).grid(
                     row=2 * row + 1, column=0, sticky=tk.W, padx=(22, 0), pady=(0, 4))
             self.data_buttons[name] = button
         ttk.Label(self, text="Epochs").grid(row=3, column=0, sticky=tk.W, pady=3)
@@ -93,7 +94,7 @@ class RetrainForm(ttk.Frame):
                                           command=self._mine_changed)
         self.mine_spin = ttk.Spinbox(frame, from_=1, to=1000, textvariable=self.mine_repeat, width=5)
         self.mine_times = ttk.Label(frame, text="times an epoch")
-        self.mine_note = ttk.Label(frame, style="Muted.TLabel", wraplength=380)
+        self.mine_note = ttk.Label(frame, style="Muted.TLabel", wraplength=round(380 * self.scale))
         self.mine_check.grid(row=0, column=0, sticky=tk.W)
         self.mine_spin.grid(row=0, column=1, sticky=tk.W, padx=(4, 4))
         self.mine_times.grid(row=0, column=2, sticky=tk.W)
@@ -136,7 +137,7 @@ class RetrainForm(ttk.Frame):
                                              text=f"Learn also from {TEACHER}'s answers")
         self.teacher_check.grid(row=len(rows), column=0, columnspan=2, sticky=tk.W, pady=(4, 0))
         ttk.Label(frame, text="about 3 minutes longer (measured), usually more accurate",
-                  style="Muted.TLabel", wraplength=200).grid(
+                  style="Muted.TLabel", wraplength=round(200 * self.scale)).grid(
             row=len(rows) + 1, column=0, columnspan=2, sticky=tk.W, padx=(22, 0))
         return frame
 

@@ -10,6 +10,7 @@ import logging
 import tkinter as tk
 
 from digitpad.gui import theme
+from digitpad.gui.chart import FIGURE_DPI
 
 log = logging.getLogger(__name__)
 
@@ -23,8 +24,9 @@ class AccuracyPlot:
         from matplotlib.figure import Figure
         from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-        dpi = 100 * scale
-        self.figure = Figure(figsize=(width / dpi, height / dpi), dpi=dpi, facecolor=theme.BG)
+        inches = 100 * scale  # the canvas scales the dpi by the screen's pixel ratio itself
+        self.figure = Figure(figsize=(width / inches, height / inches), dpi=FIGURE_DPI,
+                             facecolor=theme.BG)
         self.figure.subplots_adjust(left=0.12, right=0.98, top=0.86, bottom=0.2)
         ax = self.axes = self.figure.add_subplot()
         ax.set_facecolor(theme.SURFACE)

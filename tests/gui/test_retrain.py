@@ -7,6 +7,7 @@ import functools
 import hashlib
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from tkinter import ttk
 
@@ -399,3 +400,13 @@ def _result_text(dialog: RetrainDialog) -> str:
 def _walk(widget: object) -> list:  # type: ignore[type-arg]
     children = widget.winfo_children()  # type: ignore[attr-defined]
     return [*children, *[g for c in children for g in _walk(c)]]
+
+
+def test_the_plot_is_as_wide_as_the_dialog_asks_on_a_hidpi_screen(
+        random_weights: Path, make_harness: Callable[..., Harness]) -> None:
+    gui = make_harness(scaling=2 * 96 / 72)
+    dialog = gui.app.open_retrain()
+    gui.pump(0.1)
+    assert dialog.plot.figure.dpi == pytest.approx(200, rel=0.01)  # not the pixel ratio twice
+    assert abs(dialog.plot.widget.winfo_width() - 2 * 440) <= 4  # not stretched, then doubled
+    assert dialog.winfo_width() < 2 * 500

@@ -94,6 +94,8 @@ def test_smallest_first_and_large_window_show_everything_and_the_pad_grows(
     assert large > 1.3 * first
     chart = gui.app.chart
     assert chart is not None
+    # matplotlib scales the dpi by the screen's pixel ratio itself: text as large as Tk's
+    assert chart.figure.dpi == pytest.approx(100 * gui.app.scale, rel=0.05)
     assert chart.widget.winfo_width() * chart.widget.winfo_height() > 1.5 * (
         layout.CHART_SIZE[0] * layout.CHART_SIZE[1] * gui.app.scale ** 2)
     assert len(gui.app.pad.strokes) == 1  # resizing kept the stroke as drawn
