@@ -75,6 +75,7 @@ class RetrainDialog(tk.Toplevel):
             variable.trace_add("write", lambda *_: self._options_changed())
         self.form.net.trace_add("write", lambda *_: self._net_changed())
         self._options_changed()
+        self.plot.reset(self._epochs() or 10)  # the epochs the form offers, not a fixed 10
 
     def _px(self, logical: int) -> int:
         return round(logical * self.scale)
