@@ -25,6 +25,7 @@ def test_teach_then_retrain_with_my_drawings(gui: Harness, mnist_available: Path
                       capture_output=True, timeout=60).returncode != 0:
         pytest.skip("'digitpad train' is not available")
     app = gui.app
+    gui.key("1")  # the app starts on the vote; this is B1's lesson
     gui.stroke(FILLED_BOX)
     assert app.prediction is not None and app.selected.get() == "B1"
     label = 7 if app.prediction.digit != 7 else 2  # B1 misreads it
