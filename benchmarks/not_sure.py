@@ -15,9 +15,8 @@ from pathlib import Path
 import numpy as np
 
 from digitpad import dirs, drawn, verdict
-from digitpad.evaluate import predict_in_batches
-from digitpad.nets import load_all
 from digitpad.nets.vote import combine
+from digitpad.reading import default_reader, readings
 
 
 def main() -> None:
@@ -30,8 +29,8 @@ def main() -> None:
     pen = drawn.load(args.drawn)
     mask = np.ones(len(pen), bool) if args.all_writers else drawn.held_out_writers(pen.writers)
     x, y = drawn.render(pen, pen.subset(mask), seed=args.seed), pen.labels[mask]
-    members = {name: predict_in_batches(net, x) for name, net in load_all().items()}
-    vote = combine(members)
+    members = default_reader().probabilities(x)
+    vote = combine(members)  # the vote digitpad.reading reads with
     print(f"{mask.sum()} drawings; vote accuracy {np.mean(vote.argmax(1) == y) * 100:.2f}%")
     print(f"{'min p':>6} {'agree':>6} {'not sure':>9} {'confident acc':>14}")
     for agreement in (0.6, 0.8, 1.0):
@@ -39,6 +38,11 @@ def main() -> None:
             show(vote, members, y, threshold, agreement)
     print("rule in digitpad.verdict:")
     show(vote, members, y, verdict.MIN_PROBABILITY, verdict.MIN_AGREEMENT)
+    read = readings(members)  # what the app and the CLI say about each drawing
+    sure = np.array([r.sure for r in read])
+    right = np.array([r.digit for r in read]) == y
+    print(f"as read by digitpad.reading: {100 - sure.mean() * 100:.2f}% not sure, "
+          f"{right[sure].mean() * 100:.2f}% right when sure")
 
 
 def show(vote: np.ndarray, members: dict[str, np.ndarray], y: np.ndarray, threshold: float,

@@ -27,8 +27,8 @@ from typing import Any
 
 import numpy as np
 
-from digitpad import dirs, verdict
-from digitpad.nets import SPECS, VOTE, Classifier, Vote, registry
+from digitpad import dirs, settings, verdict
+from digitpad.nets import VOTE, Classifier, Vote, load_every, registry
 from digitpad.nets.store import WeightsError
 from digitpad.nets.vote import combine
 
@@ -90,18 +90,8 @@ class Reader:
     def __init__(self, nets: Mapping[str, Classifier] | None = None) -> None:
         self.missing: dict[str, str] = {}
         if nets is None:
-            nets = self._load_every_net()
+            nets, self.missing = load_every()
         self.nets: dict[str, Classifier] = dict(nets)
-
-    def _load_every_net(self) -> dict[str, Classifier]:
-        nets: dict[str, Classifier] = {}
-        for name in SPECS:
-            try:
-                nets[name] = registry.load(name)
-            except WeightsError as exc:
-                log.warning("%s is not available: %s", name, exc)
-                self.missing[name] = str(exc)
-        return nets
 
     @property
     def fallbacks(self) -> list[str]:
@@ -185,17 +175,21 @@ def _as_stack(x: np.ndarray) -> np.ndarray:
     return images
 
 
-_default: tuple[tuple[object, ...], Reader] | None = None
+_default: tuple[tuple[object, ...], object, Reader] | None = None  # (file state, choice, nets)
 
 
 def default_reader() -> Reader:
     """The nets :func:`read` uses by name, loaded once and again only when the choice of
-    weights changes (the settings file, or the folders in the environment)."""
+    weights changes: the folders in the environment, or the ``weights`` the settings file
+    names (the app also keeps the selected net there, which changes nothing here)."""
     global _default
-    key = _weights_key()
-    if _default is None or _default[0] != key:
-        _default = (key, Reader())
-    return _default[1]
+    state = _weights_key()
+    if _default is not None and _default[0] == state:
+        return _default[2]
+    choice = (state[:2], settings.read().get("weights"))
+    reader = _default[2] if _default is not None and _default[1] == choice else Reader()
+    _default = (state, choice, reader)
+    return reader
 
 
 def _weights_key() -> tuple[object, ...]:

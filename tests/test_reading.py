@@ -171,3 +171,11 @@ def test_the_vote_through_load_network_matches_reading() -> None:
     found = reading.read(x)
     np.testing.assert_allclose(load_network("vote").predict_proba(x), [r.probabilities for r in found],
                                atol=1e-6)
+
+
+def test_settings_that_do_not_change_the_weights_keep_the_loaded_nets() -> None:
+    from digitpad import settings
+
+    reader = reading.default_reader()
+    settings.update(net="K1")  # what the app writes when the user picks another net
+    assert reading.default_reader() is reader

@@ -7,7 +7,7 @@ import logging
 
 import numpy as np
 
-from digitpad.nets import VOTE
+from digitpad.nets import VOTE, load_every
 from digitpad.nets.vote import describe_weights
 from digitpad.reading import Reader, Reading
 
@@ -19,8 +19,7 @@ class Predictor(Reader):
 
     def reload(self) -> None:
         """Load every net again (after the user chose other weights)."""
-        self.missing = {}
-        self.nets = self._load_every_net()
+        self.nets, self.missing = load_every()
         log.info("nets loaded: %s", ", ".join(self.nets) or "none")
 
     def describe(self, name: str) -> str:

@@ -17,7 +17,8 @@ from digitpad.nets.vote import Vote
 
 log = logging.getLogger(__name__)
 
-__all__ = ["NAMES", "SPECS", "VOTE", "Classifier", "Vote", "WeightsError", "load_all", "load_network"]
+__all__ = ["NAMES", "SPECS", "VOTE", "Classifier", "Vote", "WeightsError", "load_all", "load_every",
+           "load_network"]
 
 
 def load_network(name: str) -> Classifier:
@@ -29,12 +30,20 @@ def load_network(name: str) -> Classifier:
 
 def load_all() -> dict[str, Classifier]:
     """Every net whose weights load; a net that cannot be loaded is logged and skipped."""
+    nets, _missing = load_every()
+    if not nets:
+        raise WeightsError("no network could be loaded; reinstall digitpad or retrain one")
+    return nets
+
+
+def load_every() -> tuple[dict[str, Classifier], dict[str, str]]:
+    """Every net whose weights load, by name, and why each of the others did not."""
     nets: dict[str, Classifier] = {}
+    missing: dict[str, str] = {}
     for name in SPECS:
         try:
             nets[name] = registry.load(name)
         except WeightsError as exc:
             log.warning("%s is not available: %s", name, exc)
-    if not nets:
-        raise WeightsError("no network could be loaded; reinstall digitpad or retrain one")
-    return nets
+            missing[name] = str(exc)
+    return nets, missing
