@@ -30,6 +30,7 @@ import numpy as np
 from digitpad import dirs, settings, verdict
 from digitpad.nets import VOTE, Classifier, Vote, load_every, registry
 from digitpad.nets.store import WeightsError
+from digitpad.nets.threads import one_thread_if_small
 from digitpad.nets.vote import combine
 
 log = logging.getLogger(__name__)
@@ -106,9 +107,10 @@ class Reader:
         images = _as_stack(x)
         chosen = {n: self.nets[n] for n in (names if names is not None else self.nets)}
         parts: dict[str, list[np.ndarray]] = {n: [] for n in chosen}
-        for start in range(0, len(images), CHUNK):
-            for name, net in chosen.items():
-                parts[name].append(net.predict_proba(images[start:start + CHUNK]))
+        with one_thread_if_small(len(images)):  # once for all the nets, not once each
+            for start in range(0, len(images), CHUNK):
+                for name, net in chosen.items():
+                    parts[name].append(net.predict_proba(images[start:start + CHUNK]))
         return {n: np.concatenate(p) if p else np.zeros((0, 10), np.float32) for n, p in parts.items()}
 
     def resolve(self, net: str) -> str:
