@@ -6,6 +6,7 @@
     digitpad data download NAME    fetch MNIST or EMNIST digits
     digitpad train NET             train a network
     digitpad evaluate [NET...]     test accuracy per net and per digit
+    digitpad adapt [NET...]        teach the nets your handwriting (your saved drawings)
     digitpad use NET FILE|shipped  choose a net's weights, or go back to the shipped ones
 """
 
@@ -32,7 +33,7 @@ plain 'digitpad' (no command) opens the drawing app; it needs a desktop session.
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from digitpad.cli_train import add_evaluate_parser, add_train_parser, net_name
+    from digitpad.cli_train import add_adapt_parser, add_evaluate_parser, add_train_parser, net_name
 
     parser = argparse.ArgumentParser(prog="digitpad", usage=USAGE, description=DESCRIPTION, epilog=EPILOG,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -59,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_train_parser(commands)
     add_evaluate_parser(commands)
+    add_adapt_parser(commands)
 
     use = commands.add_parser(
         "use", help="choose the weights a net uses, or go back to the shipped ones",
