@@ -124,7 +124,7 @@ def help_rows(root: tk.Misc) -> list[tuple[str, str]]:
 
 def commands(app: App) -> dict[str, Callable[[], object]]:
     """Every action a key or a menu entry can do, by name."""
-    from digitpad.gui import actions, gallery, teach
+    from digitpad.gui import actions, adapting, gallery, teach
 
     table: dict[str, Callable[[], object]] = {
         "undo": app.undo, "clear": app.clear, "quit": app.quit,
@@ -132,6 +132,7 @@ def commands(app: App) -> dict[str, Callable[[], object]]:
         "save": lambda: actions.ask_save_drawing(app),
         "drawings": lambda: gallery.open_for(app),
         "retrain": lambda: app.open_retrain(),
+        "adapt": lambda: adapting.start(app),
         "load-weights": lambda: actions.ask_load_weights(app),
         "restore-weights": lambda: actions.restore_shipped(app),
         "shortcuts": lambda: actions.show_shortcuts(app),

@@ -31,7 +31,7 @@ MENUS: tuple[tuple[str, tuple[tuple[str, str] | str, ...]], ...] = (
     ("Edit", (("Undo stroke", "undo"), ("Clear pad", "clear"))),
     ("Network", (SEPARATOR, ("Load weights from file…", "load-weights"),
                  ("Restore shipped weights", "restore-weights"))),
-    ("Train", (("Retrain network…", "retrain"),)),
+    ("Train", (("Teach it my handwriting…", "adapt"), ("Retrain network…", "retrain"))),
     ("Help", (("Keyboard shortcuts", "shortcuts"), ("About digitpad", "about"))),
 )
 
