@@ -363,6 +363,15 @@ def adapt_net(net: Classifier, material: Material, config: AdaptConfig,
               out: Path | None = None) -> tuple[Classifier, Outcome]:
     """Adapt one loaded net, save it (to ``out``, default a new file in the user weights
     folder) and say how it did before and after."""
+    new, outcome = adapted(net, material, config, out)
+    write(new, outcome.path)
+    return new, outcome
+
+
+def adapted(net: Classifier, material: Material, config: AdaptConfig,
+            out: Path | None = None) -> tuple[Classifier, Outcome]:
+    """The adapted copy of ``net``, its metadata set but not yet saved, and how it does
+    before and after; ``outcome.path`` is where :func:`write` will put it."""
     start = time.perf_counter()
     if isinstance(net, MLP):
         new: Classifier = adapt_mlp(net, material, config)
@@ -373,12 +382,21 @@ def adapt_net(net: Classifier, material: Material, config: AdaptConfig,
     seconds = time.perf_counter() - start
     before = _scores(net, material)
     after = _scores(new, material)
-    path = out or new_weights_path(net.name)
-    _save(new, path, _metadata(net, material, config, after[1]))
-    outcome = Outcome(net.name, path, len(material.mine_y), len(material.judge_y), material.held_out,
-                      config.steps, seconds, before[0], after[0], before[1], after[1], len(material.test_y))
+    new.meta = {key: value for key, value in net.meta.items() if key not in ("path", "fallback", "note")}
+    new.meta |= _metadata(net, material, config, after[1])
+    outcome = Outcome(net.name, out or new_weights_path(net.name), len(material.mine_y),
+                      len(material.judge_y), material.held_out, config.steps, seconds,
+                      before[0], after[0], before[1], after[1], len(material.test_y))
     log.info(outcome.summary())
     return new, outcome
+
+
+def write(net: Classifier, path: Path) -> None:
+    """Save an adapted net (atomically, :func:`digitpad.nets.store.save`)."""
+    if not isinstance(net, (MLP, ConvNet)):
+        raise AdaptError(f"{net.name}: cannot save a {type(net).__name__}")
+    net.save(path)
+    net.meta["path"] = os.fspath(path)
 
 
 def _scores(net: Classifier, material: Material) -> tuple[float, float]:
@@ -411,14 +429,6 @@ def _metadata(net: Classifier, material: Material, config: AdaptConfig, mnist_af
     }
 
 
-def _save(net: Classifier, path: Path, meta: dict[str, Any]) -> None:
-    for key in ("path", "fallback", "note"):
-        net.meta.pop(key, None)
-    if isinstance(net, (MLP, ConvNet)):
-        net.save(path, **meta)
-    net.meta["path"] = os.fspath(path)
-
-
 def new_weights_path(name: str) -> Path:
     """A file name in the user weights folder not yet taken: ``B1-adapted-20261202-001500.npz``."""
     folder = dirs.user_weights_dir()
@@ -435,15 +445,25 @@ def adapt(names: Sequence[str] | None = None, config: AdaptConfig | None = None,
           on_outcome: Callable[[Outcome], None] | None = None) -> list[Outcome]:
     """Adapt the named nets (default all five) from their current weights to the user's
     drawings; ``use``: make the adapted weights current (:func:`registry.choose`).
-    Raises AdaptError before anything is written if the drawings do not allow it."""
+
+    Every net is adapted in memory first and only then are the files written (and
+    chosen), so an AdaptError, a failure or an interrupt (Ctrl+C) on the way leaves
+    nothing behind; a failure while writing removes the files already written."""
     config = config or AdaptConfig()
     material = prepare(config, store_path)
-    outcomes = []
-    for name in names or list(registry.SPECS):
-        _new, outcome = adapt_net(registry.load(name), material, config)
+    done = [adapted(registry.load(name), material, config) for name in names or list(registry.SPECS)]
+    written: list[Path] = []
+    try:
+        for new, outcome in done:
+            write(new, outcome.path)
+            written.append(outcome.path)
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    for _new, outcome in done:
         if use:
             registry.choose(outcome.net, outcome.path)
-        outcomes.append(outcome)
         if on_outcome:
             on_outcome(outcome)
-    return outcomes
+    return [outcome for _new, outcome in done]

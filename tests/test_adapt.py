@@ -154,3 +154,17 @@ def test_cli_adapt_without_drawings_fails_clearly(capsys) -> None:
     assert main(["adapt"]) == 2
     assert "cannot adapt: no drawings to learn from" in capsys.readouterr().err
     assert registry.chosen_path("B1") is None
+
+
+def test_an_interrupted_adapt_leaves_nothing_behind(mnist_available: Path, monkeypatch) -> None:
+    teach(mnist_available, per_digit=2)
+
+    def interrupted(*_args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(adapt, "adapt_cnn", interrupted)  # B1 is done by then
+    with pytest.raises(KeyboardInterrupt):
+        adapt.adapt(["B1", "K1"], replace(SMALL, steps=10), use=True)
+    folder = dirs.user_weights_dir()
+    assert not folder.exists() or not any(folder.iterdir())
+    assert registry.chosen_path("B1") is None
