@@ -162,7 +162,8 @@ def cmd_info(args: argparse.Namespace) -> int:
     for name in SPECS:
         try:
             net = registry.load(name)
-            source = "shipped" if registry.is_shipped(net) else "yours"
+            source = "shipped" if registry.is_shipped(net) else (
+                "yours, adapted" if net.meta.get("adapted") else "yours")
             print(f"  {net.describe()}\n      weights ({source}): {net.meta.get('path')}")
             if net.meta.get("fallback"):
                 print(f"      warning: {net.meta['fallback']}")

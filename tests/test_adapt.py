@@ -148,6 +148,9 @@ def test_cli_adapt_use_makes_the_adapted_weights_current(mnist_available: Path, 
     chosen = registry.chosen_path("B1")
     assert chosen is not None and chosen.name.startswith("B1-adapted-")
     assert registry.load("B1").meta["adapted_seed"] == 2
+    assert main(["info"]) == 0
+    info = capsys.readouterr().out
+    assert "adapted to 20 of your drawings" in info and f"weights (yours, adapted): {chosen}" in info
 
 
 def test_cli_adapt_without_drawings_fails_clearly(capsys) -> None:
