@@ -171,3 +171,15 @@ def test_an_interrupted_adapt_leaves_nothing_behind(mnist_available: Path, monke
     folder = dirs.user_weights_dir()
     assert not folder.exists() or not any(folder.iterdir())
     assert registry.chosen_path("B1") is None
+
+
+def test_adapting_again_distils_from_the_weights_first_adapted_from(mnist_available: Path) -> None:
+    teach(mnist_available, per_digit=2)
+    config = replace(SMALL, steps=20)
+    (first,) = adapt.adapt(["B1"], config, use=True)
+    (second,) = adapt.adapt(["B1"], config, use=True)
+    meta = registry.load("B1").meta
+    assert meta["adapted_from"] == str(first.path) and second.path != first.path
+    assert meta["adapted_base"] == str(registry.shipped_path("B1"))
+    assert meta["trained_on"].count("adapted to") == 1
+    assert isinstance(adapt.base_net(registry.load("B1")), type(registry.load_file("B1", first.path)))
