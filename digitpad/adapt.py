@@ -22,9 +22,9 @@ of each are kept aside and the before/after figures on "your drawings" are on th
 otherwise they are on the drawings it learned from (and say so). The new weights go to
 the user weights folder (never the shipped one), with metadata saying they are adapted.
 Everything random comes from one seed, so a given seed and store give the same weights.
-Adapting weights that are already adapted starts from them, but the replay distils the
-answers of the weights they were first adapted from (``adapted_base``), so adapting
-again and again does not drift away from MNIST.
+Weights that are already adapted are adapted afresh from the weights they were adapted
+from (``adapted_from``), on all the drawings there are now: adapting again and again
+cannot drift away from MNIST, and the "before" figures are those of the adapted weights.
 """
 
 from __future__ import annotations
@@ -228,16 +228,14 @@ def _lr(config: AdaptConfig, base: float, step: int) -> float:
 
 
 # --- B1-B4: every layer -----------------------------------------------------------------
-def adapt_mlp(net: MLP, material: Material, config: AdaptConfig, teacher: MLP | None = None) -> MLP:
-    """A copy of ``net`` fine-tuned on the mixed batches; ``net`` is left as it was.
-    ``teacher``: whose answers the replay distils (default ``net`` itself)."""
+def adapt_mlp(net: MLP, material: Material, config: AdaptConfig) -> MLP:
+    """A copy of ``net`` fine-tuned on the mixed batches; ``net`` is left as it was."""
     new = MLP(net.sizes, net.activation, net.cost, name=net.name)
     new.flat[...] = net.flat
     new.meta = dict(net.meta)
     rng = np.random.default_rng(config.seed)
     replay_x = material.replay_x.reshape(-1, 784)
-    answers = (teacher or net).predict_proba(replay_x)
-    targets = replay_targets(answers, material.replay_y, config.teacher_weight)
+    targets = replay_targets(net.predict_proba(replay_x), material.replay_y, config.teacher_weight)
     mine_t = one_hot(material.mine_y)
     optimizer = Adam([new.flat])
     grad = np.empty_like(new.flat)
@@ -342,16 +340,12 @@ def cached_features(net: ConvNet, images: np.ndarray, what: str) -> np.ndarray:
     return computed
 
 
-def adapt_cnn(net: ConvNet, material: Material, config: AdaptConfig,
-              teacher: ConvNet | None = None) -> ConvNet:
-    """A copy of K1 whose dense head is fine-tuned on frozen features; ``net`` is left as
-    it was. ``teacher``: whose head's answers the replay distils (default ``net``'s; it
-    must have the same convolutions, as every adaptation of one K1 has)."""
+def adapt_cnn(net: ConvNet, material: Material, config: AdaptConfig) -> ConvNet:
+    """A copy of K1 whose dense head is fine-tuned on frozen features; ``net`` is left as it was."""
     rng = np.random.default_rng(config.seed)
     head = Head(net.arrays)
     replay_f = cached_features(net, material.replay_x, "replay")
-    teacher_head = Head(teacher.arrays) if teacher is not None else head
-    targets = replay_targets(teacher_head.predict_proba(replay_f), material.replay_y, config.teacher_weight)
+    targets = replay_targets(head.predict_proba(replay_f), material.replay_y, config.teacher_weight)
     views = [material.mine_x] + [_light(material.mine_x, rng) for _ in range(config.views - 1)]
     mine_f = features(net, np.concatenate(views))
     mine_t = one_hot(np.tile(material.mine_y, len(views)))
@@ -382,19 +376,18 @@ def adapted(net: Classifier, material: Material, config: AdaptConfig,
     """The adapted copy of ``net``, its metadata set but not yet saved, and how it does
     before and after; ``outcome.path`` is where :func:`write` will put it."""
     start = time.perf_counter()
-    teacher = base_net(net)
-    if isinstance(net, MLP):
-        new: Classifier = adapt_mlp(net, material, config, teacher if isinstance(teacher, MLP) else None)
-    elif isinstance(net, ConvNet):
-        same = teacher if isinstance(teacher, ConvNet) and conv_hash(teacher) == conv_hash(net) else None
-        new = adapt_cnn(net, material, config, same)
+    source = base_net(net) or net  # adapted weights are adapted afresh from their base
+    if isinstance(source, MLP):
+        new: Classifier = adapt_mlp(source, material, config)
+    elif isinstance(source, ConvNet):
+        new = adapt_cnn(source, material, config)
     else:
         raise AdaptError(f"{net.name}: cannot adapt a {type(net).__name__}")
     seconds = time.perf_counter() - start
     before = _scores(net, material)
     after = _scores(new, material)
-    new.meta = {key: value for key, value in net.meta.items() if key not in ("path", "fallback", "note")}
-    new.meta |= _metadata(net, material, config, after[1])
+    new.meta = {key: value for key, value in source.meta.items() if key not in ("path", "fallback", "note")}
+    new.meta |= _metadata(source, material, config, after[1])
     outcome = Outcome(net.name, out or new_weights_path(net.name), len(material.mine_y),
                       len(material.judge_y), material.held_out, config.steps, seconds,
                       before[0], after[0], before[1], after[1], len(material.test_y))
@@ -403,17 +396,17 @@ def adapted(net: Classifier, material: Material, config: AdaptConfig,
 
 
 def base_net(net: Classifier) -> Classifier | None:
-    """For weights that are already adapted, the net they were first adapted from (the
-    replay distils its answers, so adapting again and again does not drift away from
-    MNIST); None for weights not adapted, or when that file cannot be loaded."""
-    base = net.meta.get("adapted_base") if net.meta.get("adapted") else None
+    """For weights that are already adapted, the net they were adapted from; None for
+    weights not adapted, or when that file cannot be loaded (then the adapted weights
+    are adapted further, and say so in the log)."""
+    base = net.meta.get("adapted_from") if net.meta.get("adapted") else None
     if not isinstance(base, str):
         return None
     try:
         return registry.load_file(net.name, base)
     except (store.WeightsError, OSError) as exc:
-        log.warning("%s: the weights it was adapted from cannot be loaded (%s); distilling from "
-                    "its current weights", net.name, exc)
+        log.warning("%s: the weights it was adapted from cannot be loaded (%s); adapting its "
+                    "current weights further", net.name, exc)
         return None
 
 
@@ -450,7 +443,6 @@ def _metadata(net: Classifier, material: Material, config: AdaptConfig, mnist_af
         "trained_on": f"{base_trained_on(net.meta)}; adapted to {drawn} of your drawings ({date[:10]})",
         "adapted": True,
         "adapted_from": net.meta.get("path"),
-        "adapted_base": net.meta.get("adapted_base") or net.meta.get("path"),
         "adapted_drawings": drawn,
         "adapted_date": date,
         "adapted_steps": config.steps,

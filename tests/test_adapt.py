@@ -173,13 +173,14 @@ def test_an_interrupted_adapt_leaves_nothing_behind(mnist_available: Path, monke
     assert registry.chosen_path("B1") is None
 
 
-def test_adapting_again_distils_from_the_weights_first_adapted_from(mnist_available: Path) -> None:
+def test_adapting_again_starts_afresh_from_the_weights_adapted_from(mnist_available: Path) -> None:
     teach(mnist_available, per_digit=2)
     config = replace(SMALL, steps=20)
     (first,) = adapt.adapt(["B1"], config, use=True)
     (second,) = adapt.adapt(["B1"], config, use=True)
     meta = registry.load("B1").meta
-    assert meta["adapted_from"] == str(first.path) and second.path != first.path
-    assert meta["adapted_base"] == str(registry.shipped_path("B1"))
+    assert second.path != first.path and meta["path"] == str(second.path)
+    assert meta["adapted_from"] == str(registry.shipped_path("B1"))
     assert meta["trained_on"].count("adapted to") == 1
-    assert isinstance(adapt.base_net(registry.load("B1")), type(registry.load_file("B1", first.path)))
+    assert second.mine_before == first.mine_after and second.mnist_before == first.mnist_after
+    np.testing.assert_array_equal(store.load(first.path)[0]["W0"], store.load(second.path)[0]["W0"])
