@@ -58,6 +58,7 @@ HOLD_OUT_FROM = 5  # with at least this many of every digit, some are kept aside
 HOLD_OUT_PER_DIGIT = 2
 REPLAY_SEED = 15  # the replay and test subsets are the same whatever the seed: cacheable, comparable
 FEATURE_CHUNK = 64
+MAX_CHAIN = 50  # adapted_from links followed at most, back to weights that are not adapted
 
 
 class AdaptError(ValueError):
@@ -396,18 +397,22 @@ def adapted(net: Classifier, material: Material, config: AdaptConfig,
 
 
 def base_net(net: Classifier) -> Classifier | None:
-    """For weights that are already adapted, the net they were adapted from; None for
-    weights not adapted, or when that file cannot be loaded (then the adapted weights
-    are adapted further, and say so in the log)."""
-    base = net.meta.get("adapted_from") if net.meta.get("adapted") else None
-    if not isinstance(base, str):
-        return None
-    try:
-        return registry.load_file(net.name, base)
-    except (store.WeightsError, OSError) as exc:
-        log.warning("%s: the weights it was adapted from cannot be loaded (%s); adapting its "
-                    "current weights further", net.name, exc)
-        return None
+    """For weights that are already adapted, the first weights up their ``adapted_from``
+    chain that are not; None for weights not adapted, or when a file on the way cannot be
+    loaded (then the adapted weights are adapted further, and the log says so)."""
+    found: Classifier | None = None
+    current = net
+    for _ in range(MAX_CHAIN):
+        source = current.meta.get("adapted_from") if current.meta.get("adapted") else None
+        if not isinstance(source, str):
+            return found
+        try:
+            current = found = registry.load_file(net.name, source)
+        except (store.WeightsError, OSError) as exc:
+            log.warning("%s: the weights it was adapted from cannot be loaded (%s); adapting its "
+                        "current weights further", net.name, exc)
+            return None
+    return found
 
 
 def base_trained_on(meta: dict[str, Any]) -> str:
