@@ -14,40 +14,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from digitpad import adapt, dirs, drawn, preprocess
+from digitpad import adapt, dirs
 from digitpad.cli import main
-from digitpad.drawings import DrawingStore, default_path
+from digitpad.drawings import default_path
 from digitpad.nets import registry, store
+from tests.taught import teach
 
 SMALL = adapt.AdaptConfig(steps=60, replay=400, test_size=400, views=3)
 
 
-def pen_digits(data: Path) -> drawn.PenDigits:
-    path = data / "unipen-digits-dev.npz"
-    if not path.exists():
-        pytest.skip(f"{path} is not here")
-    return drawn.load(path)
-
-
-def teach(data: Path, per_digit: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Store ``per_digit`` drawings of each digit by one held-out writer, as the app would;
-    returns the images and labels stored."""
-    pen = pen_digits(data)
-    held = drawn.held_out_writers(pen.writers)
-    writer = next(w for w in sorted(set(pen.writers[held].tolist()))
-                  if min(np.sum((pen.writers == w) & (pen.labels == d)) for d in range(10)) >= per_digit)
-    rng = np.random.default_rng(seed)
-    drawings = DrawingStore()
-    images, labels = [], []
-    for digit in range(10):
-        for i in np.flatnonzero((pen.writers == writer) & (pen.labels == digit))[:per_digit]:
-            strokes = drawn.place(pen.strokes(int(i)), rng)
-            image = preprocess.to_mnist(preprocess.rasterize(strokes))
-            drawings.add([s.tolist() for s in strokes], image, digit, {})
-            images.append(image)
-            labels.append(digit)
-    drawings.close()
-    return np.stack(images), np.array(labels)
 
 
 def digest(path: Path) -> str:

@@ -10,37 +10,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from digitpad import adapt, dirs, drawn, preprocess
-from digitpad.drawings import DrawingStore
+from digitpad import adapt, dirs
 from digitpad.gui import adapting
 from digitpad.nets import SPECS, registry
 from digitpad.reading import Reader
+from tests.taught import teach
 
 from .conftest import Harness
 
 pytestmark = pytest.mark.gui
-
-
-def teach(data: Path, per_digit: int) -> tuple[np.ndarray, np.ndarray]:
-    """``per_digit`` drawings of each digit by one held-out pen writer, stored as the app does."""
-    path = data / "unipen-digits-dev.npz"
-    if not path.exists():
-        pytest.skip(f"{path} is not here")
-    pen = drawn.load(path)
-    held = drawn.held_out_writers(pen.writers)
-    writer = sorted(set(pen.writers[held].tolist()))[0]
-    rng = np.random.default_rng(0)
-    store = DrawingStore()
-    images, labels = [], []
-    for digit in range(10):
-        for i in np.flatnonzero((pen.writers == writer) & (pen.labels == digit))[:per_digit]:
-            strokes = drawn.place(pen.strokes(int(i)), rng)
-            image = preprocess.to_mnist(preprocess.rasterize(strokes))
-            store.add([s.tolist() for s in strokes], image, digit, {})
-            images.append(image)
-            labels.append(digit)
-    store.close()
-    return np.stack(images), np.array(labels)
 
 
 @pytest.fixture
