@@ -23,25 +23,27 @@ from pathlib import Path
 import numpy as np
 
 from digitpad import dirs, drawn, preprocess
-from digitpad.nets.vote import combine
 
 MIN_DIGITS = 30
 
 
-def vote_accuracy(x: np.ndarray, y: np.ndarray) -> float:
-    """The vote of the nets now chosen (a fresh :class:`Reader`), as a fraction."""
+def vote_right(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """(N,) bool: does the vote of the nets now chosen (a fresh :class:`Reader`, as the app
+    reads) name the label?"""
     from digitpad.reading import Reader
 
-    return float(np.mean(combine(Reader().probabilities(x)).argmax(1) == y))
+    return np.array([r.digit for r in Reader().read(x)]) == y
+
+
+def vote_accuracy(x: np.ndarray, y: np.ndarray) -> float:
+    return float(np.mean(vote_right(x, y)))
 
 
 def worst_writers(pen: drawn.PenDigits, x: np.ndarray, y: np.ndarray, writers: np.ndarray,
                   count: int) -> list[tuple[str, float]]:
     """The ``count`` held-out writers with at least :data:`MIN_DIGITS` digits whom the
     vote reads worst, with its accuracy on them."""
-    from digitpad.reading import Reader
-
-    right = combine(Reader().probabilities(x)).argmax(1) == y
+    right = vote_right(x, y)
     scores = [(str(w), float(right[writers == w].mean())) for w in sorted(set(writers.tolist()))
               if (writers == w).sum() >= MIN_DIGITS]
     return sorted(scores, key=lambda s: s[1])[:count]
