@@ -126,6 +126,21 @@ def held_out_writers(writers: np.ndarray, share: float = HELD_OUT_SHARE) -> np.n
     return buckets < share * 1000
 
 
+FOLDS = 5
+
+
+def writer_folds(writers: np.ndarray, folds: int = FOLDS) -> np.ndarray:
+    """(N,) int in [0, folds): each sample's writer fold, for cross-validation over writers.
+
+    Like :func:`held_out_writers`, a writer's fold is fixed by a hash of the writer id, so
+    every tool puts a writer in the same fold, and all of a writer's samples share one.
+    Only writers that are not held out are meant to be split this way (training writers).
+    """
+    if folds < 2:
+        raise ValueError(f"writer folds: need at least 2, got {folds}")
+    return np.array([zlib.crc32(b"fold:" + str(w).encode()) % folds for w in writers], dtype=np.int64)
+
+
 def render_copies(data: PenDigits, indices: list[int], copies: int,
                   seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Each digit drawn ``copies`` times at different random sizes and places, for training:
