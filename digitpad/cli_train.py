@@ -16,7 +16,7 @@ import math
 import signal
 import sys
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
 
@@ -151,6 +151,15 @@ def add_train_parser(commands: Any) -> None:
                             "'evaluate --drawn --held-out' does not use")
     train.add_argument("--pen-copies", type=whole(1), default=d.pen_copies, metavar="N",
                        help="with --pen-digits: each digit drawn this many times, at random sizes and places")
+    train.add_argument("--folds", type=whole(2), default=d.pen_folds, metavar="K", dest="pen_folds",
+                       help="with --exclude-fold: how many folds the pen-digit writers are split into")
+    train.add_argument("--exclude-fold", type=whole(0), default=d.pen_exclude_fold, metavar="I",
+                       dest="pen_exclude_fold",
+                       help="with --pen-digits: leave out the writers of fold I (0..K-1), to be measured "
+                            "on with 'evaluate --drawn FILE --folds K --fold I'")
+    train.add_argument("--stroke-augment", action="store_true", default=d.stroke_augment,
+                       help="with --pen-digits: distort each copy's strokes before drawing it (jitter, "
+                            "slant, coarse sampling, longer or shorter ends, pen width, joined strokes)")
     train.add_argument("--ema", type=real(0, 1, below_high=True), default=d.ema, metavar="DECAY",
                        help="use a moving average of the weights (e.g. 0.999); 0: off")
     train.add_argument("--teacher", type=net_name, default=d.teacher, metavar="NET",
@@ -179,32 +188,20 @@ def _check_train(args: argparse.Namespace) -> str | None:
     """What argparse cannot check by itself: options that only mean something with others."""
     if args.teacher_views and not args.teacher:
         return "--teacher-views needs --teacher NET (whose answers on the views to learn from)"
+    if (args.pen_exclude_fold is not None or args.stroke_augment) and not args.pen_digits:
+        option = "--exclude-fold" if args.pen_exclude_fold is not None else "--stroke-augment"
+        return f"{option} needs --pen-digits FILE.npz (it acts on the pen-drawn digits' writers and strokes)"
+    if args.pen_exclude_fold is not None and args.pen_exclude_fold >= args.pen_folds:
+        return (f"--exclude-fold {args.pen_exclude_fold} is not one of the {args.pen_folds} folds "
+                f"(0 to {args.pen_folds - 1})")
     return None
 
 
 def add_evaluate_parser(commands: Any) -> None:
-    evaluate = commands.add_parser("evaluate", help="test accuracy of networks",
-                                   formatter_class=DefaultsFormatter)
-    evaluate.add_argument("nets", nargs="*", type=net_or_vote, default=["B1", "B2", "B3", "B4", "K1", "vote"],
-                          metavar="NET", help="B1..B4, K1, vote (default: all six)")
-    evaluate.add_argument("--data", choices=("mnist", "emnist"), default="mnist", help="test set")
-    evaluate.add_argument("--drawn", type=Path, metavar="FILE.npz",
-                          help="evaluate on pen-drawn digits (UNIPEN strokes) drawn as in the app")
-    evaluate.add_argument("--seed", type=whole(0), default=0, metavar="N",
-                          help="placement of the drawn digits")
-    evaluate.add_argument("--held-out", action="store_true",
-                          help="with --drawn: only the writers that training with --pen-digits never sees")
-    evaluate.add_argument("--confusion", action="store_true", help="print confusion matrices")
-    evaluate.add_argument("--min-accuracy", type=accuracy_threshold, metavar="A",
-                          help="exit 1 if a net named is below it (0.99 or 99: 99%%)")
-    evaluate.set_defaults(handler=cmd_evaluate, check=_check_evaluate, command_parser=evaluate)
+    """``digitpad evaluate``, which lives in :mod:`digitpad.cli_evaluate`."""
+    from digitpad.cli_evaluate import add_parser
 
-
-def _check_evaluate(args: argparse.Namespace) -> str | None:
-    """What argparse cannot check by itself: options that only mean something with others."""
-    if args.held_out and not args.drawn:
-        return "--held-out needs --drawn FILE.npz (it picks writers of the pen-drawn digits)"
-    return None
+    add_parser(commands)
 
 
 def add_adapt_parser(commands: Any) -> None:
@@ -299,15 +296,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     from digitpad.train import run
 
     callbacks = CliCallbacks(args.progress)
-    config = TrainConfig(net=args.net, data=args.data, epochs=args.epochs,
-                         batch_size=args.batch_size, learning_rate=args.learning_rate, l2=args.l2,
-                         augment=args.augment, activation=args.activation, limit=args.limit,
-                         test_limit=args.test_limit, patience=args.patience, seed=args.seed,
-                         val_size=args.val_size,
-                         my_drawings=args.my_drawings, pen_digits=args.pen_digits,
-                         pen_copies=args.pen_copies, teacher=args.teacher, ema=args.ema,
-                         teacher_weight=args.teacher_weight, teacher_views=args.teacher_views,
-                         teacher_runtime=args.teacher_runtime)
+    config = TrainConfig(**{field.name: getattr(args, field.name) for field in fields(TrainConfig)})
     out = args.out or default_out(config.net)
     try:
         registry.spec(config.net)
@@ -331,67 +320,3 @@ def cmd_train(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 1
     return 0
-
-
-def cmd_evaluate(args: argparse.Namespace) -> int:
-    from digitpad.datasets import DatasetError
-    from digitpad.evaluate import evaluate, format_confusion, format_table
-    from digitpad.nets import VOTE, WeightsError, registry
-
-    try:
-        x, y, title = _evaluation_set(args)
-        listed = [n.upper() for n in args.nets if n.lower() != VOTE] or list(registry.SPECS)
-        wants_vote = VOTE in [n.lower() for n in args.nets]
-        # "vote" is always the vote of every net, as load_network("vote") is, whichever are listed
-        nets = {n: registry.load(n) for n in (list(registry.SPECS) if wants_vote else listed)}
-    except (DatasetError, WeightsError, ValueError) as exc:
-        print(f"digitpad: {exc}", file=sys.stderr)
-        return 2
-    reports = {name: report for name, report in evaluate(nets, x, y).items()
-               if name in listed or (wants_vote and name == VOTE)}
-    print(format_table(reports, title))
-    for name, report in reports.items():
-        if args.confusion:
-            print("\n" + format_confusion(report))
-        elif args.drawn:
-            worst = ", ".join(f"{t}->{p} x{n}" for t, p, n in report.worst_confusions())
-            print(f"worst confusions of {name}: {worst or 'none'}")
-    if args.min_accuracy is not None:
-        short = [n for n in _named(args.nets) if n in reports and reports[n].accuracy < args.min_accuracy]
-        if short:
-            print(f"digitpad: below {args.min_accuracy * 100:.2f}%: {', '.join(short)}", file=sys.stderr)
-            return 1
-    from digitpad.cli import weights_fallback_status
-
-    return weights_fallback_status([str(n.meta["fallback"]) for n in nets.values() if n.meta.get("fallback")])
-
-
-def _named(nets: list[str]) -> list[str]:
-    """The rows the gate looks at: the nets named, as the table spells them. ``evaluate
-    vote`` also shows the five members, but only the vote was asked for."""
-    from digitpad.nets import VOTE
-
-    return [VOTE if n.lower() == VOTE else n.upper() for n in nets]
-
-
-def _evaluation_set(args: argparse.Namespace) -> tuple[Any, Any, str]:
-    """Images (N, 28, 28), labels (N,) and a title, from a test set or pen-drawn digits."""
-    import numpy as np
-
-    if args.drawn:
-        from digitpad import drawn
-
-        pen = drawn.load(args.drawn)
-        mask = drawn.held_out_writers(pen.writers) if args.held_out else np.ones(len(pen), bool)
-        x = drawn.render(pen, pen.subset(mask), seed=args.seed)
-        writers = len(set(pen.writers[mask].tolist()))
-        which = "held-out " if args.held_out else ""
-        return x, pen.labels[mask].astype(np.int64), (
-            f"accuracy on {mask.sum()} pen-drawn digits by {writers} {which}writers "
-            f"({args.drawn.name}, drawn as in the app)")
-    from digitpad import datasets
-    from digitpad.train.data import to_float
-
-    data = datasets.load(args.data)
-    title = f"accuracy on the {args.data.upper()} test set ({len(data.test_labels)} images)"
-    return to_float(data.test_images), data.test_labels.astype(np.int64), title

@@ -69,3 +69,76 @@ def format_confusion(report: Report) -> str:
     worst = ", ".join(f"{t}->{p} x{n}" for t, p, n in report.worst_confusions())
     lines.append(f"worst confusions: {worst or 'none'}")
     return "\n".join(lines)
+
+
+MIN_DIGITS = 30  # a writer's own figure counts only from this many digits: one miss in 10 is 90%
+WEAK = 0.95  # a writer read below this is one the issue #13 goal counts
+
+
+@dataclass(frozen=True)
+class WriterSummary:
+    """One net's accuracy per writer.
+
+    ``per_writer``: writer id -> (digits, accuracy) for every writer; ``median``,
+    ``worst`` and ``weak`` (how many below ``WEAK``) look only at the ``counted`` writers,
+    those with at least ``min_digits`` digits, as a handful of digits says little.
+    """
+
+    name: str
+    per_writer: dict[str, tuple[int, float]]
+    min_digits: int
+
+    @property
+    def counted(self) -> dict[str, float]:
+        return {w: acc for w, (n, acc) in self.per_writer.items() if n >= self.min_digits}
+
+    @property
+    def median(self) -> float | None:
+        values = list(self.counted.values())
+        return float(np.median(values)) if values else None
+
+    @property
+    def worst(self) -> tuple[str, float] | None:
+        """(writer id, accuracy) of the worst-read counted writer; the first id on a tie."""
+        counted = self.counted
+        return min(sorted(counted.items()), key=lambda item: item[1]) if counted else None
+
+    def weak(self, threshold: float = WEAK) -> int:
+        return sum(acc < threshold for acc in self.counted.values())
+
+    def to_dict(self, threshold: float = WEAK) -> dict[str, object]:
+        worst = self.worst
+        return {"writers": len(self.per_writer), "counted_writers": len(self.counted),
+                "min_digits": self.min_digits, "median": self.median,
+                "worst": {"writer": worst[0], "accuracy": worst[1]} if worst else None,
+                "below": self.weak(threshold), "threshold": threshold,
+                "per_writer": {w: {"digits": n, "accuracy": a} for w, (n, a) in self.per_writer.items()}}
+
+
+def by_writer(report: Report, writers: np.ndarray, min_digits: int = MIN_DIGITS) -> WriterSummary:
+    """Split ``report`` by ``writers`` (N,), the writer id of each of its digits."""
+    if len(writers) != len(report.labels):
+        raise ValueError(f"{len(writers)} writer ids for {len(report.labels)} digits")
+    right = report.labels == report.predicted
+    ids, inverse = np.unique(np.asarray(writers).astype(str), return_inverse=True)
+    digits = np.bincount(inverse, minlength=len(ids))
+    correct = np.bincount(inverse, weights=right, minlength=len(ids))
+    per_writer = {str(w): (int(n), float(c / n)) for w, n, c in zip(ids, digits, correct)}
+    return WriterSummary(report.name, per_writer, min_digits)
+
+
+def format_writers(summaries: list[WriterSummary], threshold: float = WEAK) -> str:
+    """A table: per net, writers (counted / all), median, worst (with its id), how many weak."""
+    if not summaries:
+        return ""
+    least = summaries[0].min_digits
+    head = f"{'net':<6}{'writers':>9}{'median':>9}{'worst':>9}  {'worst writer':<22}{'below':>7}"
+    lines = [f"per writer (writers with {least} or more digits, of all; below {threshold * 100:g}%)",
+             head, "-" * len(head)]
+    for s in summaries:
+        worst = s.worst
+        median = f"{s.median * 100:8.2f}%" if s.median is not None else "        -"
+        low, who = (f"{worst[1] * 100:8.2f}%", worst[0]) if worst else ("        -", "-")
+        count = f"{len(s.counted)}/{len(s.per_writer)}"
+        lines.append(f"{s.name:<6}{count:>9}{median}{low}  {who:<22}{s.weak(threshold):>7}")
+    return "\n".join(lines)

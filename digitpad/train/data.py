@@ -53,22 +53,42 @@ def prepare(config: TrainConfig) -> Splits:
                   y_test.astype(np.int64), description)
 
 
+def pen_training_mask(writers: np.ndarray, config: TrainConfig) -> np.ndarray:
+    """(N,) bool: the pen digits training may use. Never a held-out writer's; with
+    ``pen_exclude_fold`` I, neither one of fold I of ``pen_folds`` (:func:`drawn.writer_folds`),
+    so that ``evaluate --folds K --fold I`` measures on writers the net never saw."""
+    from digitpad import drawn
+
+    mask = ~drawn.held_out_writers(writers)
+    if config.pen_exclude_fold is not None:
+        if not 0 <= config.pen_exclude_fold < config.pen_folds:
+            raise ValueError(f"fold {config.pen_exclude_fold} is not one of {config.pen_folds} writer folds")
+        mask &= drawn.writer_folds(writers, config.pen_folds) != config.pen_exclude_fold
+    return mask
+
+
 def _with_pen_digits(x: np.ndarray, y: np.ndarray, config: TrainConfig,
                      description: str) -> tuple[np.ndarray, np.ndarray, str]:
-    """Append pen-drawn digits of the writers that evaluation does not hold out, drawn
-    through the app's own rasterize and to_mnist, each ``pen_copies`` times."""
+    """Append pen-drawn digits of the writers that evaluation does not hold out (nor the
+    excluded fold), drawn through the app's own rasterize and to_mnist, each
+    ``pen_copies`` times, their strokes distorted first with ``stroke_augment``."""
     from pathlib import Path
 
     from digitpad import drawn
+    from digitpad.train import strokes
 
     pen = drawn.load(config.pen_digits or "")
-    train_mask = ~drawn.held_out_writers(pen.writers)
+    train_mask = pen_training_mask(pen.writers, config)
     indices = pen.subset(train_mask)
-    pen_x, pen_y = drawn.render_copies(pen, indices, config.pen_copies, seed=config.seed + 1)
+    render = strokes.render_copies if config.stroke_augment else drawn.render_copies
+    pen_x, pen_y = render(pen, indices, config.pen_copies, seed=config.seed + 1)
     writers = len(set(pen.writers[train_mask].tolist()))
     log.info("adding %d pen-drawn digits by %d writers x%d", len(indices), writers, config.pen_copies)
+    left_out = ("" if config.pen_exclude_fold is None
+                else f", writer fold {config.pen_exclude_fold} of {config.pen_folds} left out")
+    distorted = f", stroke augmentation v{strokes.VERSION}" if config.stroke_augment else ""
     text = (f"{description} + {len(indices)} pen-drawn digits by {writers} writers of "
-            f"{Path(config.pen_digits or '').name} (x{config.pen_copies})")
+            f"{Path(config.pen_digits or '').name} (x{config.pen_copies}{left_out}{distorted})")
     return np.concatenate([x, pen_x]), np.concatenate([y, pen_y]), text
 
 
