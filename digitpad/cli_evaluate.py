@@ -10,6 +10,7 @@ union: every writer such a net never saw.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from digitpad.cli_train import DefaultsFormatter, accuracy_threshold, net_or_vote, whole
-from digitpad.evaluate import MIN_DIGITS
+from digitpad.evaluate import MIN_DIGITS, Report
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,9 @@ def add_parser(commands: Any) -> None:
                           help="with --by-writer: median, worst and below-95%% count only writers "
                                "with at least N digits")
     evaluate.add_argument("--confusion", action="store_true", help="print confusion matrices")
+    evaluate.add_argument("--json", action="store_true",
+                          help="print one JSON object instead: per net accuracy, per digit, confusion "
+                               "matrix and, with --by-writer, each writer's figure")
     evaluate.add_argument("--min-accuracy", type=accuracy_threshold, metavar="A",
                           help="exit 1 if a net named is below it (0.99 or 99: 99%%)")
     evaluate.set_defaults(handler=cmd_evaluate, check=check, command_parser=evaluate)
@@ -82,7 +86,7 @@ def check(args: argparse.Namespace) -> str | None:
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from digitpad.datasets import DatasetError
-    from digitpad.evaluate import by_writer, evaluate, format_table, format_writers
+    from digitpad.evaluate import evaluate
     from digitpad.nets import VOTE, WeightsError, registry
 
     try:
@@ -96,11 +100,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         return 2
     reports = {name: report for name, report in evaluate(nets, chosen.x, chosen.y).items()
                if name in listed or (wants_vote and name == VOTE)}
-    print(format_table(reports, chosen.title))
-    _print_confusions(args, reports)
-    if args.by_writer and chosen.writers is not None:
-        summaries = [by_writer(report, chosen.writers, args.min_digits) for report in reports.values()]
-        print("\n" + format_writers(summaries))
+    _print_results(args, chosen, reports)
     if args.min_accuracy is not None:
         short = [n for n in _named(args.nets) if n in reports and reports[n].accuracy < args.min_accuracy]
         if short:
@@ -111,15 +111,24 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return weights_fallback_status([str(n.meta["fallback"]) for n in nets.values() if n.meta.get("fallback")])
 
 
-def _print_confusions(args: argparse.Namespace, reports: dict[str, Any]) -> None:
-    from digitpad.evaluate import format_confusion
+def _print_results(args: argparse.Namespace, chosen: EvaluationSet, reports: dict[str, Report]) -> None:
+    """The tables for people, or with ``--json`` one JSON object for programs."""
+    from digitpad.evaluate import by_writer, format_confusion, format_table, format_writers, to_json
 
+    summaries = ([by_writer(report, chosen.writers, args.min_digits) for report in reports.values()]
+                 if args.by_writer and chosen.writers is not None else [])
+    if args.json:
+        print(json.dumps(to_json(reports, chosen.title, summaries), indent=1))
+        return
+    print(format_table(reports, chosen.title))
     for name, report in reports.items():
         if args.confusion:
             print("\n" + format_confusion(report))
         elif args.drawn:
             worst = ", ".join(f"{t}->{p} x{n}" for t, p, n in report.worst_confusions())
             print(f"worst confusions of {name}: {worst or 'none'}")
+    if summaries:
+        print("\n" + format_writers(summaries))
 
 
 def _named(nets: list[str]) -> list[str]:

@@ -157,6 +157,10 @@ def add_train_parser(commands: Any) -> None:
                        dest="pen_exclude_fold",
                        help="with --pen-digits: leave out the writers of fold I (0..K-1), to be measured "
                             "on with 'evaluate --drawn FILE --folds K --fold I'")
+    train.add_argument("--all-pen-writers", action="store_true", default=d.pen_all_writers,
+                       dest="pen_all_writers",
+                       help="with --pen-digits: the held-out writers too (for the final nets, once a recipe "
+                            "is chosen on folds; 'evaluate --held-out' then measures writers it trained on)")
     train.add_argument("--stroke-augment", action="store_true", default=d.stroke_augment,
                        help="with --pen-digits: distort each copy's strokes before drawing it (jitter, "
                             "slant, coarse sampling, longer or shorter ends, pen width, joined strokes)")
@@ -188,9 +192,13 @@ def _check_train(args: argparse.Namespace) -> str | None:
     """What argparse cannot check by itself: options that only mean something with others."""
     if args.teacher_views and not args.teacher:
         return "--teacher-views needs --teacher NET (whose answers on the views to learn from)"
-    if (args.pen_exclude_fold is not None or args.stroke_augment) and not args.pen_digits:
-        option = "--exclude-fold" if args.pen_exclude_fold is not None else "--stroke-augment"
-        return f"{option} needs --pen-digits FILE.npz (it acts on the pen-drawn digits' writers and strokes)"
+    pen_options = {"--exclude-fold": args.pen_exclude_fold is not None,
+                   "--stroke-augment": args.stroke_augment, "--all-pen-writers": args.pen_all_writers}
+    for option, given in pen_options.items():
+        if given and not args.pen_digits:
+            return f"{option} needs --pen-digits FILE.npz (it acts on the pen-drawn digits)"
+    if args.pen_all_writers and args.pen_exclude_fold is not None:
+        return "--all-pen-writers trains on every writer; --exclude-fold leaves some out: give one of them"
     if args.pen_exclude_fold is not None and args.pen_exclude_fold >= args.pen_folds:
         return (f"--exclude-fold {args.pen_exclude_fold} is not one of the {args.pen_folds} folds "
                 f"(0 to {args.pen_folds - 1})")

@@ -142,3 +142,19 @@ def format_writers(summaries: list[WriterSummary], threshold: float = WEAK) -> s
         count = f"{len(s.counted)}/{len(s.per_writer)}"
         lines.append(f"{s.name:<6}{count:>9}{median}{low}  {who:<22}{s.weak(threshold):>7}")
     return "\n".join(lines)
+
+
+def to_json(reports: dict[str, Report], title: str, summaries: list[WriterSummary]) -> dict[str, object]:
+    """What ``evaluate --json`` prints: per net its accuracy, (10,) per-digit accuracy (None
+    where a digit is absent), (10, 10) confusion and, when given, its per-writer summary."""
+    by_name = {s.name: s for s in summaries}
+    nets: dict[str, object] = {}
+    for name, report in reports.items():
+        per_digit = [float(a) if np.isfinite(a) else None for a in report.per_digit()]
+        entry: dict[str, object] = {"accuracy": report.accuracy, "per_digit": per_digit,
+                                    "confusion": report.confusion().tolist()}
+        if name in by_name:
+            entry["by_writer"] = by_name[name].to_dict()
+        nets[name] = entry
+    return {"title": title, "digits": len(next(iter(reports.values())).labels) if reports else 0,
+            "nets": nets}

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -100,6 +101,22 @@ def test_evaluate_by_writer_prints_known_figures(tmp_path: Path, known_nets: Non
     assert rows["vote"] == ["vote", "2/3", "75.00%", "50.00%", b, "1"]
 
 
+def test_evaluate_json_has_the_same_known_figures(tmp_path: Path, known_nets: None,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    a, b = writer_ids(2, held=False)
+    path = pen_file(tmp_path / "pen.npz", {a: [1, 1, 1], b: [1, 7]})
+    assert main(["evaluate", "B1", "--drawn", str(path), "--by-writer", "--min-digits", "2", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["digits"] == 5 and list(result["nets"]) == ["B1"]
+    b1 = result["nets"]["B1"]
+    assert b1["accuracy"] == pytest.approx(0.2) and b1["per_digit"][1] == 0.0 and b1["per_digit"][0] is None
+    assert b1["confusion"][1][7] == 4 and b1["confusion"][7][7] == 1
+    writers = b1["by_writer"]
+    assert writers["per_writer"] == {a: {"digits": 3, "accuracy": 0.0}, b: {"digits": 2, "accuracy": 0.5}}
+    assert writers["worst"] == {"writer": a, "accuracy": 0.0} and writers["median"] == 0.25
+    assert writers["below"] == 2 and writers["counted_writers"] == 2
+
+
 def test_folds_and_held_out_choose_the_writers(tmp_path: Path, known_nets: None,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     (held,), (in_fold,), (other,) = writer_ids(1, True), writer_ids(1, False, 2), writer_ids(1, False, 3)
@@ -131,6 +148,9 @@ def test_a_fold_without_writers_is_an_error(tmp_path: Path, known_nets: None,
     (["evaluate", "--drawn", "x.npz", "--fold", "0", "--folds", "1"], "must be 2 or more"),
     (["train", "B1", "--exclude-fold", "1"], "--exclude-fold needs --pen-digits"),
     (["train", "B1", "--stroke-augment"], "--stroke-augment needs --pen-digits"),
+    (["train", "B1", "--all-pen-writers"], "--all-pen-writers needs --pen-digits"),
+    (["train", "B1", "--pen-digits", "x.npz", "--all-pen-writers", "--exclude-fold", "1"],
+     "give one of them"),
     (["train", "B1", "--pen-digits", "x.npz", "--exclude-fold", "4", "--folds", "4"],
      "not one of the 4 folds"),
 ])
@@ -149,6 +169,9 @@ def test_training_mask_leaves_out_held_out_writers_and_the_fold() -> None:
     assert pen_training_mask(writers, TrainConfig(pen_exclude_fold=1)).tolist() == [False] * 5 + [True] * 2
     with pytest.raises(ValueError, match="fold 5 is not one of 5"):
         pen_training_mask(writers, TrainConfig(pen_exclude_fold=5))
+    assert pen_training_mask(writers, TrainConfig(pen_all_writers=True)).all()
+    with pytest.raises(ValueError, match="choose one"):
+        pen_training_mask(writers, TrainConfig(pen_all_writers=True, pen_exclude_fold=1))
 
 
 def test_no_digit_of_the_excluded_fold_reaches_training(mnist_available: Path, tmp_path: Path) -> None:

@@ -33,6 +33,7 @@ class TrainConfig:
     pen_copies: int = 3  # each pen digit drawn this many times (random size and place)
     pen_folds: int = 5  # the pen-digit writers (not held out) split into this many folds (drawn.writer_folds)
     pen_exclude_fold: int | None = None  # leave out this fold's writers, to evaluate on them
+    pen_all_writers: bool = False  # the held-out writers too: for the final nets, once a recipe is chosen
     stroke_augment: bool = False  # distort the pen digits' strokes before drawing (train.strokes)
     ema: float = 0.0  # > 0: keep and use a moving average of the weights with this decay
     teacher: str | None = None  # a trained net (e.g. "K1") whose soft answers the student also learns

@@ -54,11 +54,16 @@ def prepare(config: TrainConfig) -> Splits:
 
 
 def pen_training_mask(writers: np.ndarray, config: TrainConfig) -> np.ndarray:
-    """(N,) bool: the pen digits training may use. Never a held-out writer's; with
-    ``pen_exclude_fold`` I, neither one of fold I of ``pen_folds`` (:func:`drawn.writer_folds`),
-    so that ``evaluate --folds K --fold I`` measures on writers the net never saw."""
+    """(N,) bool: the pen digits training may use. Never a held-out writer's (unless
+    ``pen_all_writers``: every digit, for the final nets); with ``pen_exclude_fold`` I,
+    neither one of fold I of ``pen_folds`` (:func:`drawn.writer_folds`), so that
+    ``evaluate --folds K --fold I`` measures on writers the net never saw."""
     from digitpad import drawn
 
+    if config.pen_all_writers:
+        if config.pen_exclude_fold is not None:
+            raise ValueError("every pen writer was asked for, and a fold left out: choose one")
+        return np.ones(len(writers), bool)
     mask = ~drawn.held_out_writers(writers)
     if config.pen_exclude_fold is not None:
         if not 0 <= config.pen_exclude_fold < config.pen_folds:
@@ -84,12 +89,23 @@ def _with_pen_digits(x: np.ndarray, y: np.ndarray, config: TrainConfig,
     pen_x, pen_y = render(pen, indices, config.pen_copies, seed=config.seed + 1)
     writers = len(set(pen.writers[train_mask].tolist()))
     log.info("adding %d pen-drawn digits by %d writers x%d", len(indices), writers, config.pen_copies)
-    left_out = ("" if config.pen_exclude_fold is None
-                else f", writer fold {config.pen_exclude_fold} of {config.pen_folds} left out")
-    distorted = f", stroke augmentation v{strokes.VERSION}" if config.stroke_augment else ""
     text = (f"{description} + {len(indices)} pen-drawn digits by {writers} writers of "
-            f"{Path(config.pen_digits or '').name} (x{config.pen_copies}{left_out}{distorted})")
+            f"{Path(config.pen_digits or '').name} (x{config.pen_copies}{_pen_notes(config)})")
     return np.concatenate([x, pen_x]), np.concatenate([y, pen_y]), text
+
+
+def _pen_notes(config: TrainConfig) -> str:
+    """Which pen writers and what distortion, for the description a net's metadata keeps."""
+    from digitpad.train import strokes
+
+    notes = [""]
+    if config.pen_all_writers:
+        notes.append("held-out writers included")
+    if config.pen_exclude_fold is not None:
+        notes.append(f"writer fold {config.pen_exclude_fold} of {config.pen_folds} left out")
+    if config.stroke_augment:
+        notes.append(f"stroke augmentation v{strokes.VERSION}")
+    return ", ".join(notes)
 
 
 def _with_my_drawings(x: np.ndarray, y: np.ndarray, repeat: int,
