@@ -1,0 +1,153 @@
+"""The other parts of Network ▸ Look inside…: the why-map (every net and the vote), K1's
+feature maps and dense head, and the vote's members side by side. Each view gets
+arrays already computed (:mod:`digitpad.inside`) and only draws them."""
+
+from __future__ import annotations
+
+import logging
+import tkinter as tk
+from collections.abc import Mapping
+from fractions import Fraction
+from tkinter import ttk
+
+import numpy as np
+from PIL import Image, ImageTk
+
+from digitpad.gui import theme
+from digitpad.inside import pictures
+from digitpad.inside.cnn import ConvTrace, HeadInput
+
+log = logging.getLogger(__name__)
+
+# conv layer -> (columns of the grid, tile pixels at scale 1)
+GRIDS = {"conv1": (8, 28), "conv2": (8, 28), "conv3": (16, 14), "conv4": (16, 14), "conv5": (32, 10)}
+
+
+def photo(picture: np.ndarray, master: tk.Misc) -> ImageTk.PhotoImage:
+    """A Tk image of an RGB uint8 (H, W, 3) array."""
+    return ImageTk.PhotoImage(Image.fromarray(picture), master=master)
+
+
+class WhyPanel(ttk.Frame):
+    """The why-map over the 28x28 image, with what red and blue mean for this answer."""
+
+    def __init__(self, master: tk.Misc, scale: float) -> None:
+        super().__init__(master)
+        self.pixels = 28 * max(3, round(7 * scale))
+        self.heading = ttk.Label(self, text="Why?", style="Heading.TLabel")
+        self.heading.pack(anchor=tk.W)
+        self.canvas = tk.Canvas(self, width=self.pixels, height=self.pixels, highlightthickness=0,
+                                background=theme.SURFACE)
+        self.canvas.pack(anchor=tk.W, pady=(4, 4))
+        self.legend = ttk.Label(self, text="draw a digit", style="Muted.TLabel",
+                                wraplength=self.pixels)
+        self.legend.pack(anchor=tk.W)
+        self.picture: np.ndarray | None = None
+        self._photo: ImageTk.PhotoImage | None = None
+
+    def show(self, why: np.ndarray | None, image: np.ndarray | None, answer: int, runner_up: int) -> None:
+        self.canvas.delete("all")
+        if why is None or image is None:
+            self.picture = None
+            self.heading.configure(text="Why?")
+            self.legend.configure(text="draw a digit")
+            return
+        self.picture = pictures.heat(why, image, self.pixels)
+        self._photo = photo(self.picture, self.canvas)
+        self.canvas.create_image(0, 0, anchor=tk.NW, image=self._photo)
+        self.heading.configure(text=f"Why {answer}, not {runner_up}?")
+        self.legend.configure(text=f"red: ink that pushed toward {answer}; blue: toward "
+                                   f"{runner_up} (gradient × input of the gap between their scores)")
+
+
+class ConvView(ttk.Frame):
+    """K1's feature maps, a grid of small images per conv layer (each map scaled to its
+    own maximum), and the dense units that add most to the answer."""
+
+    def __init__(self, master: tk.Misc, scale: float) -> None:
+        super().__init__(master)
+        self.scale = scale
+        self.canvases: dict[str, tk.Canvas] = {}
+        self.pictures: dict[str, np.ndarray] = {}
+        self._photos: dict[str, ImageTk.PhotoImage] = {}
+        for index, name in enumerate(GRIDS):
+            cell = ttk.Frame(self, padding=(0, 0, 12, 8))
+            cell.grid(row=index // 2, column=index % 2, sticky=tk.NW)
+            ttk.Label(cell, text=name, style="Muted.TLabel").pack(anchor=tk.W)
+            canvas = tk.Canvas(cell, highlightthickness=0, background=theme.SURFACE,
+                               width=1, height=1)
+            canvas.pack(anchor=tk.W)
+            self.canvases[name] = canvas
+        head = ttk.Frame(self, padding=(0, 0, 12, 8))
+        head.grid(row=2, column=1, sticky=tk.NW)
+        self.head_title = ttk.Label(head, text="dense head: top inputs", style="Muted.TLabel")
+        self.head_title.pack(anchor=tk.W)
+        self.head = tk.Canvas(head, width=round(330 * scale), height=round(120 * scale),
+                              highlightthickness=0, background=theme.SURFACE)
+        self.head.pack(anchor=tk.W)
+
+    def show(self, t: ConvTrace | None, top: list[HeadInput], answer: int | None) -> None:
+        for name, (columns, tile) in GRIDS.items():
+            canvas = self.canvases[name]
+            maps = t.maps[name] if t is not None else np.zeros((1, 1, 1))
+            if t is None:
+                canvas.delete("all")
+                continue
+            picture = pictures.map_grid(maps, columns, max(1, round(tile * self.scale)))
+            self.pictures[name] = picture
+            self._photos[name] = photo(picture, canvas)
+            canvas.configure(width=picture.shape[1], height=picture.shape[0])
+            canvas.delete("all")
+            canvas.create_image(0, 0, anchor=tk.NW, image=self._photos[name])
+        self._show_head(top, answer)
+
+    def _show_head(self, top: list[HeadInput], answer: int | None) -> None:
+        self.head.delete("all")
+        if not top or answer is None:
+            return
+        self.head_title.configure(text=f"dense head: the units that add most to {answer}'s score")
+        width, row = int(self.head.cget("width")), int(self.head.cget("height")) / len(top)
+        largest = max(abs(h.contribution) for h in top) or 1.0
+        for i, h in enumerate(top):
+            y = (i + 0.5) * row
+            self.head.create_text(4, y, anchor=tk.W, text=f"unit {h.unit:3d}", fill=theme.TEXT,
+                                  font=("TkFixedFont", 8))
+            bar = (width - 200) * max(h.contribution, 0) / largest
+            self.head.create_rectangle(70, y - row * 0.3, 70 + bar, y + row * 0.3,
+                                       fill="#9333ea", width=0)
+            self.head.create_text(76 + bar, y, anchor=tk.W, fill=theme.MUTED, font=("TkFixedFont", 8),
+                                  text=f"+{h.contribution:.2f} (act {h.activation:.2f})")
+
+
+class VoteView(ttk.Frame):
+    """Each member's own why-map for the vote's answer, with its share of the vote."""
+
+    def __init__(self, master: tk.Misc, scale: float) -> None:
+        super().__init__(master)
+        self.pixels = 28 * max(2, round(4 * scale))
+        ttk.Label(self, text="the vote's members: each one's why-map for the vote's answer",
+                  style="Muted.TLabel").grid(row=0, column=0, columnspan=5, sticky=tk.W)
+        self.canvases: dict[str, tk.Canvas] = {}
+        self.captions: dict[str, ttk.Label] = {}
+        self._photos: dict[str, ImageTk.PhotoImage] = {}
+        self.note = ttk.Label(self, text="choose a single net (keys 1–5) to see its neurons or maps",
+                              style="Muted.TLabel")
+        self.note.grid(row=3, column=0, columnspan=5, sticky=tk.W, pady=(8, 0))
+
+    def show(self, own: Mapping[str, np.ndarray], shares: Mapping[str, float],
+             answers: Mapping[str, int], image: np.ndarray | None) -> None:
+        for column, name in enumerate(own):
+            if name not in self.canvases:
+                self.canvases[name] = tk.Canvas(self, width=self.pixels, height=self.pixels,
+                                                highlightthickness=0, background=theme.SURFACE)
+                self.canvases[name].grid(row=1, column=column, padx=(0, 8), pady=(4, 2))
+                self.captions[name] = ttk.Label(self, text=name, style="Muted.TLabel",
+                                                justify=tk.LEFT)
+                self.captions[name].grid(row=2, column=column, sticky=tk.NW)
+            canvas = self.canvases[name]
+            canvas.delete("all")
+            share = Fraction(shares[name]).limit_denominator(100)
+            self.captions[name].configure(text=f"{name} says {answers[name]}\ncounts {share}")
+            if image is not None:
+                self._photos[name] = photo(pictures.heat(own[name], image, self.pixels), canvas)
+                canvas.create_image(0, 0, anchor=tk.NW, image=self._photos[name])
