@@ -133,3 +133,16 @@ def test_the_vote_map_mixes_the_members_by_the_votes_weights(nets: dict) -> None
     expected = sum(share[n] * m / np.abs(m).sum() for n, m in own.items())
     np.testing.assert_allclose(mixed, expected)
     assert set(own) == {"B1", "B2", "B3", "B4", "K1"}
+
+
+def test_map_grid_puts_each_channel_in_its_tile_scaled_to_its_own_maximum() -> None:
+    from digitpad.inside import pictures
+
+    maps = np.random.default_rng(5).random((5, 5, 3))
+    maps[:, :, 2] = 0  # an all-zero channel stays dark
+    grid = pictures.map_grid(maps, columns=2, tile=10)  # 5x5 maps scaled x2, 2 pixels apart
+    assert grid.shape == (2 * 12 - 2, 2 * 12 - 2, 3)
+    second = np.repeat(np.repeat(pictures.brightness(maps[:, :, 1]), 2, 0), 2, 1)
+    np.testing.assert_array_equal(grid[0:10, 12:22], np.round(second).astype(np.uint8))
+    assert np.all(grid[12:22, 0:10] == pictures.DARK.astype(np.uint8))
+    assert np.all(grid[12:22, 12:22] == pictures.GAP.astype(np.uint8))  # no fourth channel

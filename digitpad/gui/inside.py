@@ -106,12 +106,17 @@ class InsideWindow(tk.Toplevel):
 
     # --- following the main window ----------------------------------------------------------
     def schedule(self) -> None:
-        """After a prediction: refresh once the main window has been updated."""
-        if self._pending is None:
-            self._pending = self.after_idle(self.refresh)
+        """After a prediction: refresh once the main window is on screen. Its chart draws
+        in the first round of idle handlers and Tk repaints in the second, so this view
+        refreshes in the third and never delays the main window's answer."""
+        if not self._pending:
+            self._pending = "waiting"
+            self.after_idle(lambda: self.after_idle(lambda: self.after_idle(self.refresh)))
 
     def refresh(self) -> None:
         self._pending = None
+        if not self.winfo_exists():
+            return
         started = time.perf_counter()
         self._forget_replaced()
         name, image, reading = self.app.selected.get(), self.app.preview.image, self.app.prediction
@@ -155,6 +160,11 @@ class InsideWindow(tk.Toplevel):
             ct = cnn_inside.trace(net, image) if image is not None else None
             top = cnn_inside.head_inputs(net, ct, answer) if ct is not None and answer is not None else []
             self.conv_view.show(ct, top, answer)
+            if ct is not None and image is not None and reading is not None:  # one trace for both
+                direction = why.direction(reading.digit, reading.runner_up)
+                picture = cnn_inside.input_gradient(net, ct, direction).astype(np.float64) * image
+                self._show_why(net, image, reading, picture)
+                return
         self._show_why(net, image, reading)
 
     def _show_why(self, net: object, image: np.ndarray | None, reading: Reading | None,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import tkinter as tk
+import tkinter.font as tkfont
 from collections.abc import Mapping
 from fractions import Fraction
 from tkinter import ttk
@@ -23,9 +24,35 @@ log = logging.getLogger(__name__)
 GRIDS = {"conv1": (8, 28), "conv2": (8, 28), "conv3": (16, 14), "conv4": (16, 14), "conv5": (32, 10)}
 
 
-def photo(picture: np.ndarray, master: tk.Misc) -> ImageTk.PhotoImage:
-    """A Tk image of an RGB uint8 (H, W, 3) array."""
-    return ImageTk.PhotoImage(Image.fromarray(picture), master=master)
+class Picture:
+    """One RGB uint8 (H, W, 3) array shown on ``canvas`` at (x, y). The Tk image is made
+    once per size and pasted into afterwards, and the canvas (``fit``: resized to the
+    picture) changes size only when the picture does: a new Tk image and a resize each
+    cost milliseconds, and the view is redrawn after every stroke."""
+
+    def __init__(self, canvas: tk.Canvas, x: int = 0, y: int = 0, fit: bool = False) -> None:
+        self.canvas, self.x, self.y, self.fit = canvas, x, y, fit
+        self.photo: ImageTk.PhotoImage | None = None
+        self.item: int | None = None
+        self.shape: tuple[int, ...] = ()
+
+    def show(self, picture: np.ndarray | None) -> None:
+        if picture is None:
+            if self.item is not None:
+                self.canvas.itemconfigure(self.item, state=tk.HIDDEN)
+            return
+        image = Image.fromarray(picture)
+        if self.photo is None or picture.shape != self.shape:
+            self.photo = ImageTk.PhotoImage(image, master=self.canvas)
+            self.shape = picture.shape
+            if self.fit:
+                self.canvas.configure(width=picture.shape[1], height=picture.shape[0])
+            if self.item is None:
+                self.item = self.canvas.create_image(self.x, self.y, anchor=tk.NW, image=self.photo)
+            self.canvas.itemconfigure(self.item, image=self.photo)
+        else:  # same size: into the Tk image already shown
+            self.photo.paste(image)
+        self.canvas.itemconfigure(self.item, state=tk.NORMAL)  # type: ignore[arg-type]
 
 
 class WhyPanel(ttk.Frame):
@@ -43,18 +70,17 @@ class WhyPanel(ttk.Frame):
                                 wraplength=self.pixels)
         self.legend.pack(anchor=tk.W)
         self.picture: np.ndarray | None = None
-        self._photo: ImageTk.PhotoImage | None = None
+        self._shown = Picture(self.canvas)
 
     def show(self, why: np.ndarray | None, image: np.ndarray | None, answer: int, runner_up: int) -> None:
-        self.canvas.delete("all")
         if why is None or image is None:
             self.picture = None
+            self._shown.show(None)
             self.heading.configure(text="Why?")
             self.legend.configure(text="draw a digit")
             return
         self.picture = pictures.heat(why, image, self.pixels)
-        self._photo = photo(self.picture, self.canvas)
-        self.canvas.create_image(0, 0, anchor=tk.NW, image=self._photo)
+        self._shown.show(self.picture)
         self.heading.configure(text=f"Why {answer}, not {runner_up}?")
         self.legend.configure(text=f"red: ink that pushed toward {answer}; blue: toward "
                                    f"{runner_up} (gradient × input of the gap between their scores)")
@@ -69,7 +95,7 @@ class ConvView(ttk.Frame):
         self.scale = scale
         self.canvases: dict[str, tk.Canvas] = {}
         self.pictures: dict[str, np.ndarray] = {}
-        self._photos: dict[str, ImageTk.PhotoImage] = {}
+        self._shown: dict[str, Picture] = {}
         for index, name in enumerate(GRIDS):
             cell = ttk.Frame(self, padding=(0, 0, 12, 8))
             cell.grid(row=index // 2, column=index % 2, sticky=tk.NW)
@@ -78,27 +104,25 @@ class ConvView(ttk.Frame):
                                width=1, height=1)
             canvas.pack(anchor=tk.W)
             self.canvases[name] = canvas
+            self._shown[name] = Picture(canvas, fit=True)
         head = ttk.Frame(self, padding=(0, 0, 12, 8))
         head.grid(row=2, column=1, sticky=tk.NW)
         self.head_title = ttk.Label(head, text="dense head: top inputs", style="Muted.TLabel")
         self.head_title.pack(anchor=tk.W)
+        self.mono = tkfont.nametofont("TkFixedFont").copy()
+        self.mono.configure(size=8)
         self.head = tk.Canvas(head, width=round(330 * scale), height=round(120 * scale),
                               highlightthickness=0, background=theme.SURFACE)
         self.head.pack(anchor=tk.W)
 
     def show(self, t: ConvTrace | None, top: list[HeadInput], answer: int | None) -> None:
         for name, (columns, tile) in GRIDS.items():
-            canvas = self.canvases[name]
-            maps = t.maps[name] if t is not None else np.zeros((1, 1, 1))
             if t is None:
-                canvas.delete("all")
+                self._shown[name].show(None)
                 continue
-            picture = pictures.map_grid(maps, columns, max(1, round(tile * self.scale)))
+            picture = pictures.map_grid(t.maps[name], columns, max(1, round(tile * self.scale)))
             self.pictures[name] = picture
-            self._photos[name] = photo(picture, canvas)
-            canvas.configure(width=picture.shape[1], height=picture.shape[0])
-            canvas.delete("all")
-            canvas.create_image(0, 0, anchor=tk.NW, image=self._photos[name])
+            self._shown[name].show(picture)
         self._show_head(top, answer)
 
     def _show_head(self, top: list[HeadInput], answer: int | None) -> None:
@@ -111,11 +135,11 @@ class ConvView(ttk.Frame):
         for i, h in enumerate(top):
             y = (i + 0.5) * row
             self.head.create_text(4, y, anchor=tk.W, text=f"unit {h.unit:3d}", fill=theme.TEXT,
-                                  font=("TkFixedFont", 8))
+                                  font=self.mono)
             bar = (width - 200) * max(h.contribution, 0) / largest
             self.head.create_rectangle(70, y - row * 0.3, 70 + bar, y + row * 0.3,
                                        fill="#9333ea", width=0)
-            self.head.create_text(76 + bar, y, anchor=tk.W, fill=theme.MUTED, font=("TkFixedFont", 8),
+            self.head.create_text(76 + bar, y, anchor=tk.W, fill=theme.MUTED, font=self.mono,
                                   text=f"+{h.contribution:.2f} (act {h.activation:.2f})")
 
 
@@ -129,7 +153,7 @@ class VoteView(ttk.Frame):
                   style="Muted.TLabel").grid(row=0, column=0, columnspan=5, sticky=tk.W)
         self.canvases: dict[str, tk.Canvas] = {}
         self.captions: dict[str, ttk.Label] = {}
-        self._photos: dict[str, ImageTk.PhotoImage] = {}
+        self._shown: dict[str, Picture] = {}
         self.note = ttk.Label(self, text="choose a single net (keys 1–5) to see its neurons or maps",
                               style="Muted.TLabel")
         self.note.grid(row=3, column=0, columnspan=5, sticky=tk.W, pady=(8, 0))
@@ -144,10 +168,8 @@ class VoteView(ttk.Frame):
                 self.captions[name] = ttk.Label(self, text=name, style="Muted.TLabel",
                                                 justify=tk.LEFT)
                 self.captions[name].grid(row=2, column=column, sticky=tk.NW)
-            canvas = self.canvases[name]
-            canvas.delete("all")
+                self._shown[name] = Picture(self.canvases[name])
             share = Fraction(shares[name]).limit_denominator(100)
             self.captions[name].configure(text=f"{name} says {answers[name]}\ncounts {share}")
-            if image is not None:
-                self._photos[name] = photo(pictures.heat(own[name], image, self.pixels), canvas)
-                canvas.create_image(0, 0, anchor=tk.NW, image=self._photos[name])
+            self._shown[name].show(pictures.heat(own[name], image, self.pixels)
+                                   if image is not None else None)

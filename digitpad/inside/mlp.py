@@ -137,8 +137,9 @@ def links(net: MLP, t: Trace, answer: int, per_layer: int = 8) -> list[Link]:
     found: list[Link] = []
     for layer in range(len(net.weights) - 1, 0, -1):
         c = t.acts[layer][:, None] * net.weights[layer] * importance[None, :]
-        flat = np.argsort(-c, axis=None)[:per_layer]
-        for index in flat:
+        count = min(per_layer, c.size)
+        strongest = np.argpartition(-c, count - 1, axis=None)[:count]
+        for index in strongest[np.argsort(-c.ravel()[strongest], kind="stable")]:
             source, target = np.unravel_index(index, c.shape)
             if c[source, target] > 0:
                 found.append(Link(layer, int(source), int(target), float(c[source, target])))

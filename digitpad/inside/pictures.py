@@ -91,18 +91,19 @@ def weights_picture(column: np.ndarray, size: int) -> np.ndarray:
 
 
 def map_grid(maps: np.ndarray, columns: int, tile: int) -> np.ndarray:
-    """Feature maps (H, W, C) as a grid of C small images (``columns`` wide), each scaled
-    to about ``tile`` pixels and to its own maximum, so a weak channel still shows its
-    pattern; a map that is all zero stays dark."""
+    """Feature maps (H, W, C) as a grid of C small images (``columns`` wide, 2 pixels
+    apart), each scaled to about ``tile`` pixels and to its own maximum, so a weak channel
+    still shows its pattern; a map that is all zero stays dark."""
     height, width, channels = maps.shape
     scale = max(1, tile // height)
     rows = -(-channels // columns)
-    step = height * scale + 2
-    out = np.empty((rows * step - 2, columns * (width * scale + 2) - 2, 3))
-    out[...] = GAP
-    for c in range(channels):
-        picture = brightness(maps[:, :, c])
-        picture = np.repeat(np.repeat(picture, scale, 0), scale, 1)
-        y, x = (c // columns) * step, (c % columns) * (width * scale + 2)
-        out[y:y + height * scale, x:x + width * scale] = picture
-    return np.round(out).astype(np.uint8)
+    top = maps.max(axis=(0, 1))
+    level = np.divide(maps, top, out=np.zeros(maps.shape, np.float32), where=top > 0).clip(0, 1)
+    colours = DARK.astype(np.float32) + level[..., None] * (BRIGHT - DARK).astype(np.float32)
+    colours = np.repeat(np.repeat(colours, scale, 0), scale, 1)  # (H, W, C, 3), float32: ~2x faster
+    tiles = np.empty((rows * columns, height * scale + 2, width * scale + 2, 3), np.float32)
+    tiles[...] = GAP
+    tiles[:channels, :height * scale, :width * scale] = colours.transpose(2, 0, 1, 3)
+    grid = tiles.reshape(rows, columns, *tiles.shape[1:]).transpose(0, 2, 1, 3, 4)
+    grid = grid.reshape(rows * tiles.shape[1], columns * tiles.shape[2], 3)[:-2, :-2]
+    return np.round(grid).astype(np.uint8)
