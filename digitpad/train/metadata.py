@@ -26,4 +26,6 @@ def run_metadata(config: TrainConfig, splits: Splits, result: TrainResult) -> di
         "train_seconds": round(result.seconds, 1),
         "config": config.to_dict(),
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        # the learning curves, for Network > How good is it? (digitpad.curves reads them)
+        "history": [[r.epoch, round(r.train_accuracy, 5), round(r.val_accuracy, 5)] for r in result.history],
     }
