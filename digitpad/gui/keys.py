@@ -51,6 +51,7 @@ SHORTCUTS = (
     Shortcut(tuple(str(n) for n in range(1, len(SPECS) + 1)),
              tuple(f"net:{name}" for name in SPECS), f"choose {', '.join(SPECS)}"),
     Shortcut(("v",), (f"net:{VOTE}",), "choose the vote of all nets"),
+    Shortcut(("i",), ("inside",), "look inside the chosen net: neurons, maps, why this answer"),
     Shortcut(tuple(str(d) for d in range(10)), tuple(f"teach:{d}" for d in range(10)),
              "it was this digit: keep the drawing, clear the pad", command_key=True),
     Shortcut(("d",), ("drawings",), "my drawings: relabel, delete, export", command_key=True),
@@ -124,15 +125,17 @@ def help_rows(root: tk.Misc) -> list[tuple[str, str]]:
 
 def commands(app: App) -> dict[str, Callable[[], object]]:
     """Every action a key or a menu entry can do, by name."""
-    from digitpad.gui import actions, adapting, gallery, teach
+    from digitpad.gui import actions, adapting, gallery, inside, quality, teach
 
     table: dict[str, Callable[[], object]] = {
         "undo": app.undo, "clear": app.clear, "quit": app.quit,
         "open": lambda: actions.ask_open_image(app),
         "save": lambda: actions.ask_save_drawing(app),
         "drawings": lambda: gallery.open_for(app),
+        "inside": lambda: inside.open_for(app),
         "retrain": lambda: app.open_retrain(),
         "adapt": lambda: adapting.start(app),
+        "quality": lambda: quality.open_for(app),
         "load-weights": lambda: actions.ask_load_weights(app),
         "restore-weights": lambda: actions.restore_shipped(app),
         "shortcuts": lambda: actions.show_shortcuts(app),

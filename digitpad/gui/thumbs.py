@@ -1,5 +1,6 @@
-"""A scrollable grid of small pictures of the user's drawings (as the nets see them),
-each with its label, and with what the vote read when it read something else."""
+"""A scrollable grid of small pictures of 28x28 images (as the nets see them), each with
+its label and a note under it: the user's drawings with what the vote read when it read
+something else (My drawings), or a net's mistakes (How good is it?)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ import logging
 import tkinter as tk
 from collections.abc import Callable, Sequence
 from tkinter import ttk
+from typing import Any, Protocol
 
+import numpy as np
 from PIL import ImageTk
 
 from digitpad.drawings import Drawing
@@ -26,19 +29,40 @@ EMPTY_TEXT = ("No drawings yet.\n\nAfter the nets read a digit, click what it wa
               "answer (It was: 0 … 9): it is kept here.")
 
 
+class Thumb(Protocol):
+    """What a cell shows: ``image`` float (28, 28) in [0, 1], ink high, and its ``label``;
+    ``id`` is what the grid selects by."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def image(self) -> np.ndarray: ...
+    @property
+    def label(self) -> int: ...
+
+
 def misread(drawing: Drawing) -> int | None:
     """What the vote said when it was not the label (None: right, or not known)."""
     said = drawing.predicted(VOTE)
     return said if said is not None and said != drawing.label else None
 
 
-class ThumbnailGrid(ttk.Frame):
-    """``on_select(drawing_id or None)`` runs when the selection changes."""
+def vote_note(drawing: Drawing) -> str | None:
+    wrong = misread(drawing)
+    return None if wrong is None else f"vote read {wrong}"
 
-    def __init__(self, master: tk.Misc, scale: float,
-                 on_select: Callable[[int | None], None]) -> None:
+
+class ThumbnailGrid(ttk.Frame):
+    """``on_select(id or None)`` runs when the selection changes; ``note(item)`` is the red
+    line under a cell (None: none); ``empty_text`` is shown when there is nothing."""
+
+    def __init__(self, master: tk.Misc, scale: float, on_select: Callable[[int | None], None],
+                 note: Callable[[Any], str | None] = vote_note,
+                 empty_text: str = EMPTY_TEXT) -> None:
         super().__init__(master, style="Card.TFrame", padding=1)
         self.scale, self.on_select = scale, on_select
+        self.note = note  # given each item shown (a Drawing here, what the caller shows elsewhere)
+        self.empty_text = empty_text
         self.cell_w, self.cell_h = round(CELL_W * scale), round(CELL_H * scale)
         self.canvas = tk.Canvas(self, width=COLUMNS * self.cell_w, height=round(ROWS_SHOWN * self.cell_h),
                                 background=theme.SURFACE, highlightthickness=0, borderwidth=0,
@@ -54,7 +78,7 @@ class ThumbnailGrid(ttk.Frame):
         for sequence in ("<MouseWheel>", "<Button-4>", "<Button-5>"):
             self.canvas.bind(sequence, self._wheel)
 
-    def show(self, drawings: Sequence[Drawing]) -> None:
+    def show(self, drawings: Sequence[Thumb]) -> None:
         """Draw ``drawings`` in this order; the selection stays if its drawing does."""
         self.canvas.delete("all")
         self._photos = []
@@ -65,11 +89,11 @@ class ThumbnailGrid(ttk.Frame):
         self.canvas.configure(scrollregion=(0, 0, COLUMNS * self.cell_w, max(1, rows) * self.cell_h))
         if not drawings:
             width = COLUMNS * self.cell_w
-            self.canvas.create_text(width / 2, 1.5 * self.cell_h, width=width - 40, text=EMPTY_TEXT,
+            self.canvas.create_text(width / 2, 1.5 * self.cell_h, width=width - 40, text=self.empty_text,
                                     fill=theme.MUTED, justify=tk.CENTER, font=("TkDefaultFont", 10))
         self.select(self.selected if self.selected in self.ids else None, notify=False)
 
-    def _cell(self, index: int, drawing: Drawing) -> None:
+    def _cell(self, index: int, drawing: Thumb) -> None:
         s = self.scale
         x0, y0 = (index % COLUMNS) * self.cell_w, (index // COLUMNS) * self.cell_h
         centre = x0 + self.cell_w / 2
@@ -83,9 +107,9 @@ class ThumbnailGrid(ttk.Frame):
         self.canvas.create_image(centre, y0 + 9 * s, image=photo, anchor=tk.N, tags=tag)
         self.canvas.create_text(centre, y0 + (THUMB + 21) * s, text=str(drawing.label), fill=theme.TEXT,
                                 font=("TkDefaultFont", 11, "bold"), tags=tag)
-        wrong = misread(drawing)
-        if wrong is not None:
-            self.canvas.create_text(centre, y0 + (THUMB + 36) * s, text=f"vote read {wrong}",
+        note = self.note(drawing)
+        if note is not None:
+            self.canvas.create_text(centre, y0 + (THUMB + 36) * s, text=note,
                                     fill=theme.ERROR, font=("TkDefaultFont", 8), tags=tag)
 
     def select(self, drawing_id: int | None, notify: bool = True) -> None:

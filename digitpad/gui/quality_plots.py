@@ -1,0 +1,142 @@
+"""The two plots of Network ▸ How good is it?…: a confusion matrix with its counts in the
+cells, and the learning curves a weights file kept (matplotlib Figures in Tk canvases,
+redrawn with ``draw_idle``; never pyplot)."""
+
+from __future__ import annotations
+
+import logging
+import textwrap
+import tkinter as tk
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from digitpad.curves import Curves
+from digitpad.gui import theme
+from digitpad.gui.chart import FIGURE_DPI
+from digitpad.gui.retrain_plot import TRAIN_COLOUR, VAL_COLOUR
+
+log = logging.getLogger(__name__)
+
+CELL_TEXT_DARK = 0.45  # share of a row above which a cell is dark enough for white text
+GAMMA = 0.35  # colour by a power of the share of the row, so a 0.2% error rate still shows
+NOTE_WIDTH = 70  # characters per line of a note in the curves plot
+MEMBER_COLOURS = ("#2563eb", "#0891b2", "#16a34a", "#65a30d", "#9333ea")
+
+
+def _figure(master: tk.Misc, width: int, height: int, scale: float) -> tuple[Any, Any, tk.Widget]:
+    """A Figure of ``width`` x ``height`` logical pixels in a Tk canvas: (figure, canvas, widget)."""
+    from matplotlib.backends.backend_tkagg import FigureCanvasTkAgg
+    from matplotlib.figure import Figure
+
+    inches = 100 * scale  # the canvas scales the dpi by the screen's pixel ratio itself
+    figure = Figure(figsize=(width / inches, height / inches), dpi=FIGURE_DPI, facecolor=theme.SURFACE)
+    canvas = FigureCanvasTkAgg(figure, master=master)  # type: ignore[no-untyped-call]
+    widget = canvas.get_tk_widget()  # type: ignore[no-untyped-call]
+    widget.configure(highlightthickness=0, background=theme.SURFACE)
+    return figure, canvas, widget
+
+
+class ConfusionPlot:
+    """Rows: the true digit; columns: the answer; each cell its count, coloured by its share
+    of the row (so each digit's errors show whatever its count)."""
+
+    def __init__(self, master: tk.Misc, width: int, height: int, scale: float) -> None:
+        self.figure, self.canvas, self.widget = _figure(master, width, height, scale)
+        self.figure.subplots_adjust(left=0.13, right=0.98, top=0.9, bottom=0.11)
+        self.axes = self.figure.add_subplot()
+        self.counts: np.ndarray = np.zeros((10, 10), np.int64)
+        self.title = ""
+
+    def show(self, counts: np.ndarray | None, title: str) -> None:
+        """``counts`` int (10, 10), row = true digit, column = answer; None: only ``title``."""
+        ax = self.axes
+        ax.clear()
+        self.title = title
+        ax.set_title(title, fontsize=10, color=theme.TEXT)
+        self.counts = np.zeros((10, 10), np.int64) if counts is None else np.asarray(counts, np.int64)
+        rows = np.maximum(self.counts.sum(axis=1, keepdims=True), 1)
+        share = (self.counts / rows) ** GAMMA
+        ax.imshow(share, cmap="Blues", vmin=0, vmax=1, interpolation="nearest")
+        if counts is not None:
+            self._cell_texts(share)
+        ax.set_xticks(range(10))
+        ax.set_yticks(range(10))
+        ax.tick_params(labelsize=8, colors=theme.MUTED, length=0)
+        ax.set_xlabel("answer", fontsize=8, color=theme.MUTED)
+        ax.set_ylabel("true digit", fontsize=8, color=theme.MUTED)
+        for spine in ax.spines.values():
+            spine.set_color(theme.BORDER)
+        self.canvas.draw_idle()
+
+    def _cell_texts(self, share: np.ndarray) -> None:
+        for true, answer in np.ndindex(10, 10):
+            count = int(self.counts[true, answer])
+            if count == 0:
+                continue
+            wrong = true != answer
+            light = theme.ERROR if wrong else theme.TEXT
+            colour = "white" if share[true, answer] > CELL_TEXT_DARK else light
+            self.axes.text(answer, true, str(count), ha="center", va="center", color=colour,
+                           fontsize=7 if count >= 1000 else 8, fontweight="bold" if wrong else "normal")
+
+    def texts(self) -> dict[tuple[int, int], str]:
+        """What each non-empty cell says, by (true digit, answer): for the tests."""
+        return {(round(t.get_position()[1]), round(t.get_position()[0])): t.get_text()
+                for t in self.axes.texts}
+
+
+class CurvesPlot:
+    """Accuracy per epoch on the training and the validation images, with the kept epoch
+    marked; for the vote, each member's validation curve. Nets without curves are named."""
+
+    def __init__(self, master: tk.Misc, width: int, height: int, scale: float) -> None:
+        self.figure, self.canvas, self.widget = _figure(master, width, height, scale)
+        self.figure.subplots_adjust(left=0.12, right=0.97, top=0.84, bottom=0.2)
+        self.axes = self.figure.add_subplot()
+        self.note = ""
+
+    def show(self, curves: Sequence[Curves], note: str, both: bool) -> None:
+        """``curves``: one net's (``both``: training and validation) or several nets'
+        validation curves; ``note``: said in the plot (why some or all are missing)."""
+        from matplotlib.ticker import MaxNLocator, PercentFormatter
+
+        ax = self.axes
+        ax.clear()
+        ax.set_axis_on()  # a note alone turned it off
+        self.note = note
+        ax.set_facecolor(theme.SURFACE)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        ax.tick_params(colors=theme.MUTED, labelsize=8)
+        ax.grid(True, color="#eef0f3", linewidth=0.8)
+        ax.set_xlabel("epoch", fontsize=8, color=theme.MUTED)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=8))
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=1))
+        for index, curve in enumerate(curves):
+            self._plot(curve, index, both)
+        if curves:
+            ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=3, fontsize=7, frameon=False,
+                      borderaxespad=0.2)
+            low = min(float(np.min(c.val[len(c.val) // 10:])) for c in curves)
+            ax.set_ylim(max(0.0, low - 0.01), 1.001)
+        if not curves:
+            ax.set_axis_off()  # nothing to read off the axes: only the note
+        if note:
+            ax.text(0.5, 0.5 if not curves else 0.08, textwrap.fill(note, NOTE_WIDTH), transform=ax.transAxes,
+                    ha="center", va="center", color=theme.MUTED, fontsize=9 if not curves else 7)
+        self.canvas.draw_idle()
+
+    def _plot(self, curve: Curves, index: int, both: bool) -> None:
+        ax = self.axes
+        if both:
+            ax.plot(curve.epochs, curve.train, "-", color=TRAIN_COLOUR, linewidth=1.5, label="training")
+            ax.plot(curve.epochs, curve.val, "-", color=VAL_COLOUR, linewidth=1.5, label="validation")
+            if curve.best_epoch:
+                ax.axvline(curve.best_epoch, color=theme.HINT, linewidth=1, linestyle="--")
+                ax.text(curve.best_epoch, 1.0, f" kept: epoch {curve.best_epoch}", fontsize=7,
+                        color=theme.MUTED, va="top")
+            return
+        colour = MEMBER_COLOURS[index % len(MEMBER_COLOURS)]
+        ax.plot(curve.epochs, curve.val, "-", color=colour, linewidth=1.5, label=f"{curve.net} validation")
