@@ -21,7 +21,7 @@ from digitpad.inside.cnn import ConvTrace, HeadInput
 log = logging.getLogger(__name__)
 
 # conv layer -> (columns of the grid, tile pixels at scale 1)
-GRIDS = {"conv1": (8, 28), "conv2": (8, 28), "conv3": (16, 14), "conv4": (16, 14), "conv5": (32, 10)}
+GRIDS = {"conv1": (8, 28), "conv2": (8, 28), "conv3": (16, 14), "conv4": (16, 14), "conv5": (16, 10)}
 
 
 class Picture:

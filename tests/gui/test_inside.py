@@ -126,10 +126,10 @@ def test_k1_view_shows_every_conv_layers_maps(drawn: Harness) -> None:
     gui.key("5")
     window = open_from_menu(gui)
     shown = window.conv_view.pictures
-    # 32 maps of 28x28 in 8 columns of 30 px; 64 of 14x14 in 16 of 16; 128 of 5x5 (x2) in 32 of 12
+    # 32 maps of 28x28 in 8 columns of 30 px; 64 of 14x14 in 16 of 16; 128 of 5x5 (x2) in 16 of 12
     assert shown["conv1"].shape == shown["conv2"].shape == (4 * 30 - 2, 8 * 30 - 2, 3)
     assert shown["conv3"].shape == shown["conv4"].shape == (4 * 16 - 2, 16 * 16 - 2, 3)
-    assert shown["conv5"].shape == (4 * 12 - 2, 32 * 12 - 2, 3)
+    assert shown["conv5"].shape == (8 * 12 - 2, 16 * 12 - 2, 3)
     t = cnn_inside.trace(gui.app.predictor.nets["K1"], gui.app.preview.image)
     np.testing.assert_array_equal(shown["conv1"], pictures.map_grid(t.maps["conv1"], 8, 28))
     assert len(window.conv_view.head.find_all()) == 3 * 8
