@@ -19,9 +19,10 @@ def pen_digits(data: Path) -> drawn.PenDigits:
     return drawn.load(path)
 
 
-def teach(data: Path, per_digit: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Store ``per_digit`` drawings of each digit by one held-out writer, as the app would;
-    returns the images and labels stored."""
+def teach(data: Path, per_digit: int, seed: int = 0,
+          fewer: dict[int, int] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Store ``per_digit`` drawings of each digit by one held-out writer, as the app would
+    (``fewer[d]`` fewer of digit ``d``); returns the images and labels stored."""
     pen = pen_digits(data)
     held = drawn.held_out_writers(pen.writers)
     writer = next(w for w in sorted(set(pen.writers[held].tolist()))
@@ -30,7 +31,8 @@ def teach(data: Path, per_digit: int, seed: int = 0) -> tuple[np.ndarray, np.nda
     drawings = DrawingStore()
     images, labels = [], []
     for digit in range(10):
-        for i in np.flatnonzero((pen.writers == writer) & (pen.labels == digit))[:per_digit]:
+        count = per_digit - (fewer or {}).get(digit, 0)
+        for i in np.flatnonzero((pen.writers == writer) & (pen.labels == digit))[:count]:
             strokes = drawn.place(pen.strokes(int(i)), rng)
             image = preprocess.to_mnist(preprocess.rasterize(strokes))
             drawings.add([s.tolist() for s in strokes], image, digit, {})

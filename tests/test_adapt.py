@@ -17,12 +17,10 @@ import pytest
 from digitpad import adapt, dirs
 from digitpad.cli import main
 from digitpad.drawings import default_path
-from digitpad.nets import registry, store
+from digitpad.nets import SPECS, registry, store
 from tests.taught import teach
 
 SMALL = adapt.AdaptConfig(steps=60, replay=400, test_size=400, views=3)
-
-
 
 
 def digest(path: Path) -> str:
@@ -159,3 +157,47 @@ def test_adapting_again_starts_afresh_from_the_weights_adapted_from(mnist_availa
     assert meta["trained_on"].count("adapted to") == 1
     assert second.mine_before == first.mine_after and second.mnist_before == first.mnist_after
     np.testing.assert_array_equal(store.load(first.path)[0]["W0"], store.load(second.path)[0]["W0"])
+
+
+def test_missing_drawings_counts_what_each_digit_lacks() -> None:
+    labels = np.array([d for d in range(10) for _ in range(2)] + [4] * 3)
+    labels = labels[(labels != 3) | (np.arange(len(labels)) % 2 == 0)]  # one 3 left
+    labels = labels[labels != 8]  # no 8 at all
+    assert adapt.missing_drawings(labels) == {3: 1, 8: 2}
+    with pytest.raises(adapt.AdaptError, match=r"draw 3 more \(1 more 3, 2 more 8s\)"):
+        adapt.check_enough(labels)
+
+
+def test_progress_goes_forward_and_a_cancel_stops_it(mnist_available: Path) -> None:
+    teach(mnist_available, per_digit=2)
+    material = adapt.prepare(SMALL)
+    seen: list[tuple[float, str]] = []
+    done = adapt.adapt_in_memory(["B1", "K1"], SMALL, material,
+                                 adapt.Monitor(lambda f, text: seen.append((f, text))))
+    fractions = [f for f, _text in seen]
+    assert fractions == sorted(fractions) and fractions[0] == 0 and fractions[-1] == 1
+    assert any(text.startswith("B1: step") for _f, text in seen)
+    assert any(text.startswith("K1: features of") for _f, text in seen)  # a fresh folder: no cache yet
+    assert [d.outcome.net for d in done] == ["B1", "K1"] and not dirs.user_weights_dir().exists()
+
+    monitor = adapt.Monitor()
+    monitor.on_progress = lambda f, _text: monitor.cancel.set() if f > 0.1 else None
+    with pytest.raises(adapt.Cancelled):
+        adapt.adapt(["B1", "K1"], replace(SMALL, steps=100_000), use=True, monitor=monitor)
+    assert not dirs.user_weights_dir().exists() and registry.chosen_path("B1") is None
+
+
+def test_the_vote_change_is_the_vote_read_through_reading(mnist_available: Path) -> None:
+    from digitpad.reading import Reader
+
+    teach(mnist_available, per_digit=2)
+    material = adapt.prepare(SMALL)
+    done = adapt.adapt_in_memory(None, replace(SMALL, steps=20), material)
+    change = adapt.vote_change(done, material)
+    for nets, mnist, mine in (({d.outcome.net: registry.load(d.outcome.net) for d in done},
+                               change.mnist_before, change.mine_before),
+                              ({d.outcome.net: d.net for d in done}, change.mnist_after, change.mine_after)):
+        reader = Reader(nets)
+        assert mnist == np.mean([r.digit for r in reader.read(material.test_x)] == material.test_y)
+        assert mine == np.mean([r.digit for r in reader.read(material.judge_x)] == material.judge_y)
+    assert change.nets == tuple(SPECS)
