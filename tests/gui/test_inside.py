@@ -164,3 +164,14 @@ def test_the_window_follows_the_drawing_live(drawn: Harness) -> None:
     gui.wait_for(lambda: window.why.picture is not None, 5, "the view of the new drawing")
     assert gui.app.prediction is not None and gui.app.prediction.digit == 1
     assert window.why.heading.cget("text").startswith("Why 1,")
+
+
+def test_key_i_opens_the_window_once_and_it_follows_the_chosen_net(gui: Harness) -> None:
+    gui.key("i")
+    window = inside.open_for(gui.app)
+    gui.key("I")
+    assert inside.open_for(gui.app) is window and gui.app.listeners == [window.schedule]
+    window.focus_force()
+    window.event_generate("<KeyPress-3>")  # the net keys work in this window too
+    gui.wait_for(lambda: window.heading.cget("text") == "Look inside B3", 5, "B3 chosen")
+    assert gui.app.selected.get() == "B3" and window.mlp_view.blocks[0].units == 250
