@@ -42,6 +42,9 @@ def test_a_switched_off_neuron_reads_as_if_its_outgoing_weights_were_zero(nets: 
     np.testing.assert_allclose(masked.predict_proba(image), reference.predict_proba(image), atol=1e-6)
     assert not np.allclose(masked.predict_proba(image), net.predict_proba(image), atol=1e-4)
     assert read(image, masked).probabilities == pytest.approx(reference.predict_proba(image)[0], abs=1e-6)
+    for mine, theirs in zip(masked.parameters(), reference.parameters()):  # what caches hash
+        np.testing.assert_array_equal(mine, theirs)
+    assert np.any(net.weights[2][strongest] != 0)  # the net itself is left as it was
 
 
 def test_trace_holds_every_layer_and_links_lead_to_the_answer(nets: dict) -> None:

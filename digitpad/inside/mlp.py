@@ -168,7 +168,15 @@ class MaskedMLP(Classifier):
         return probs.astype(np.float32, copy=False)
 
     def parameters(self) -> list[np.ndarray]:
-        return self.net.parameters()
+        """The parameters it computes with: the net's, with the outgoing weights of the
+        switched-off neurons zeroed (copies), so what hashes parameters to cache answers
+        (:func:`digitpad.quality.weights_hash`) never mixes it up with the whole net."""
+        weights = [w.copy() if self.off.units.get(layer - 1) else w
+                   for layer, w in enumerate(self.net.weights)]
+        for hidden, units in self.off.units.items():
+            if units:
+                weights[hidden + 1][sorted(units), :] = 0
+        return MLP.parameters_of(weights, self.net.biases)
 
     def describe(self) -> str:
         return f"{self.net.describe()} ({self.off.count} neurons switched off)"
