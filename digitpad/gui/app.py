@@ -14,6 +14,7 @@ import numpy as np
 from PIL import Image
 
 from digitpad import settings
+from digitpad.adapt_files import is_adapted
 from digitpad.gui import keys, layout, theme
 from digitpad.gui.netbar import AnswersRow, NetButtons, colour_of, label_of
 from digitpad.gui.pad import DrawingPad
@@ -247,6 +248,9 @@ class App:
         names = (*SPECS, VOTE)
         self.net_buttons.update_nets({n: self.predictor.describe(n) for n in names},
                                      {n: self.predictor.available(n) for n in names})
+        adapted = {n for n, net in self.predictor.nets.items() if is_adapted(net.meta)}
+        self.net_buttons.mark_adapted(adapted)
+        self.answers.mark_adapted(adapted)
         from digitpad.gui import menus
 
         menus.refresh(self)

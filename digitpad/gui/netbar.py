@@ -1,4 +1,9 @@
-"""The row of net buttons (B1..K1 and Vote) and the row of every net's own answer."""
+"""The row of net buttons (B1..K1 and Vote) and the row of every net's own answer.
+
+Nets whose weights were adapted to the user's handwriting (``digitpad adapt``, Train ▸
+Teach it my handwriting…) carry :data:`ADAPTED_MARK` after their name in both rows, and
+the answers row says what the mark means, so the user can see which nets are theirs.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +22,15 @@ from digitpad.nets import SPECS, VOTE
 from digitpad.reading import Reading, percent
 
 log = logging.getLogger(__name__)
+
+
+ADAPTED_MARK = "•"
+ADAPTED_NOTE = "• adapted to your handwriting"
+
+
+def marked(name: str, adapted: bool) -> str:
+    """A net's label, with :data:`ADAPTED_MARK` when its weights are adapted."""
+    return f"{label_of(name)}{ADAPTED_MARK}" if adapted else label_of(name)
 
 
 def colour_of(name: str) -> str:
@@ -47,6 +61,11 @@ class NetButtons(ttk.Frame):
             button.state(["!disabled"] if available[name] else ["disabled"])
             self.tooltips[name].text = descriptions[name]
 
+    def mark_adapted(self, adapted: set[str]) -> None:
+        """Mark the buttons of the nets in ``adapted`` (and unmark the others)."""
+        for name, button in self.buttons.items():
+            button.configure(text=marked(name, name in adapted))
+
     def select(self, name: str) -> None:
         for other, button in self.buttons.items():
             button.configure(style=theme.net_button_style(self, colour_of(other), other == name,
@@ -75,7 +94,21 @@ class AnswersRow(ttk.Frame):
             self.cells[name] = (title, answer)
         self.summary = ttk.Label(self, text="", style="CardMuted.TLabel")
         self.summary.grid(row=0, column=len(SPECS) + 1, padx=(12, 0), sticky=tk.E)
+        self.note = ttk.Label(self, text="", style="CardMuted.TLabel")
         self.columnconfigure(len(SPECS) + 1, weight=1)
+        self.adapted: set[str] = set()
+
+    def mark_adapted(self, adapted: set[str]) -> None:
+        """Mark the nets in ``adapted`` (and unmark the others); a second line says what the
+        mark means while any net has it."""
+        self.adapted = set(adapted)
+        for name, (title, _answer) in self.cells.items():
+            title.configure(text=marked(name, name in adapted))
+        if adapted:
+            self.note.configure(text=ADAPTED_NOTE)
+            self.note.grid(row=1, column=1, columnspan=len(SPECS), sticky=tk.W, padx=8)
+        else:
+            self.note.grid_remove()
 
     def show(self, prediction: Reading | None, missing: set[str]) -> None:
         if prediction is None:

@@ -7,6 +7,7 @@ import logging
 
 import numpy as np
 
+from digitpad.adapt_files import is_adapted
 from digitpad.nets import VOTE, load_every
 from digitpad.nets.vote import describe_weights
 from digitpad.reading import Reader, Reading
@@ -27,7 +28,10 @@ class Predictor(Reader):
         if name == VOTE:
             if not self.nets:
                 return "Vote: no network is available"
-            return f"Vote: the weighted mean of the nets' probabilities ({describe_weights(list(self.nets))})"
+            adapted = [n for n, net in self.nets.items() if is_adapted(net.meta)]
+            mine = f"; adapted to your handwriting: {', '.join(adapted)}" if adapted else ""
+            return (f"Vote: the weighted mean of the nets' probabilities "
+                    f"({describe_weights(list(self.nets))}){mine}")
         if name in self.nets:
             return self.nets[name].describe()
         return f"{name}: not available ({self.missing.get(name, 'no weights')})"
