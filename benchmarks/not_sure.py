@@ -1,56 +1,111 @@
-"""Choose and check the "not sure" rule on pen-drawn digits of held-out writers.
+"""Check the "not sure" and "not a digit" rules on writers no net or detector trained on.
 
-    python benchmarks/not_sure.py [--drawn ../shared/data/unipen-digits-dev.npz]
+    python benchmarks/not_sure.py [--seed 0] [--grid]
 
-For a grid of (minimum vote probability, minimum share of nets agreeing) it prints the
-share of drawings marked "not sure" and the accuracy of the answers given confidently,
-then the rule in digitpad.verdict. Goals: not sure <= 5%, confident accuracy >= 99.5%.
+Pen-drawn digits and letters of the held-out writers (digitpad.drawn.held_out_writers),
+the MNIST test set, and made-up non-digits (digitpad.train.nondigits) and pairs of
+digits, all read by digitpad.reading as the app reads them. Prints the four goal figures
+of the not-a-digit issue for all held-out writers and for each of five folds of them
+(digitpad.drawn.writer_folds), then the other checks. ``--grid``: the not-sure rule's
+figures for other thresholds too, with the not-a-digit check as shipped.
+Goals: letters answered as a confident digit <= 5%; digits "not sure" or "not a digit"
+<= 3%; confident answers right >= 99.7%; MNIST test digits "not a digit" <= 0.3%.
 """
 
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 import numpy as np
 
-from digitpad import dirs, drawn, verdict
+from digitpad import dirs, drawn, notdigit, verdict
+from digitpad.datasets import sources
 from digitpad.nets.vote import combine
-from digitpad.reading import default_reader, readings
+from digitpad.reading import Reader, default_reader, readings
+from digitpad.train import nondigits
+from digitpad.train.notdigit_trainer import pairs
+
+Judged = tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, np.ndarray]]
+
+
+def judged(reader: Reader, images: np.ndarray) -> Judged:
+    """(digit, sure, not_a_digit) per image as digitpad.reading says, and the nets' answers."""
+    per_net, scores = reader.evidence(images)
+    rejected = scores >= reader.detector.threshold if scores is not None and reader.detector else None
+    found = readings(per_net, "vote", rejected, notdigit.two_parts(images))
+    return (np.array([r.digit for r in found]), np.array([r.sure for r in found]),
+            np.array([r.not_a_digit for r in found]), per_net)
+
+
+def goals(digits: tuple[np.ndarray, ...], labels: np.ndarray, letters: tuple[np.ndarray, ...]) -> str:
+    answer, sure, _nad, _ = digits
+    letter_sure = letters[1]
+    right = (answer == labels)[sure].mean() * 100 if sure.any() else float("nan")
+    return (f"letters confident {letter_sure.mean() * 100:5.2f}%  digits not sure/not a digit "
+            f"{100 - sure.mean() * 100:5.2f}%  confident right {right:6.2f}%  ({len(labels)} digits, "
+            f"{len(letter_sure)} letters)")
 
 
 def main() -> None:
-    default = dirs.data_dir() / "unipen-digits-dev.npz"
     parser = argparse.ArgumentParser()
-    parser.add_argument("--drawn", type=Path, default=default)
-    parser.add_argument("--all-writers", action="store_true", help="not only the held-out writers")
-    parser.add_argument("--seed", type=int, default=0, help="placement of the drawn digits")
+    parser.add_argument("--seed", type=int, default=0, help="placement of the drawn digits and letters")
+    parser.add_argument("--grid", action="store_true", help="the not-sure rule at other thresholds too")
     args = parser.parse_args()
-    pen = drawn.load(args.drawn)
-    mask = np.ones(len(pen), bool) if args.all_writers else drawn.held_out_writers(pen.writers)
-    x, y = drawn.render(pen, pen.subset(mask), seed=args.seed), pen.labels[mask]
-    members = default_reader().probabilities(x)
-    vote = combine(members)  # the vote digitpad.reading reads with
-    print(f"{mask.sum()} drawings; vote accuracy {np.mean(vote.argmax(1) == y) * 100:.2f}%")
-    print(f"{'min p':>6} {'agree':>6} {'not sure':>9} {'confident acc':>14}")
+    reader = default_reader()
+    state = f"on, threshold {reader.detector.threshold:.2f}" if reader.detector else reader.detector_off
+    print(f"not-a-digit check: {state}")
+    pen = drawn.load(dirs.data_dir() / "unipen-digits-dev.npz")
+    letters = drawn.load(dirs.data_dir() / "unipen-letters-dev.npz")
+    pen_mask, letter_mask = drawn.held_out_writers(pen.writers), drawn.held_out_writers(letters.writers)
+    digits = judged(reader, drawn.render(pen, pen.subset(pen_mask), seed=args.seed))
+    labels = pen.labels[pen_mask]
+    read_letters = judged(reader, drawn.render(letters, letters.subset(letter_mask), seed=args.seed))
+    print("held-out writers:", goals(digits, labels, read_letters))
+    pen_fold = drawn.writer_folds(pen.writers[pen_mask])
+    letter_fold = drawn.writer_folds(letters.writers[letter_mask])
+    for fold in range(drawn.FOLDS):
+        d, lt = pen_fold == fold, letter_fold == fold
+        print(f"  fold {fold}:", goals(tuple(a[d] for a in digits[:3]) + (digits[3],), labels[d],
+                                       tuple(a[lt] for a in read_letters[:3]) + (read_letters[3],)))
+    mnist = sources.load("mnist")
+    answer, sure, rejected, _ = judged(reader, mnist.test_images.astype(np.float32) / 255)
+    print(f"MNIST test: not a digit {rejected.mean() * 100:.2f}%, "
+          f"not sure {(~sure & ~rejected).mean() * 100:.2f}%, "
+          f"right {np.mean(answer == mnist.test_labels) * 100:.2f}%")
+    others(reader, pen, pen_mask, args.seed)
+    if args.grid:
+        grid(digits, labels, read_letters)
+
+
+def others(reader: Reader, pen: drawn.PenDigits, held: np.ndarray, seed: int) -> None:
+    """Made-up non-digits by kind, and pairs of held-out writers' digits."""
+    kinds = list(nondigits.MAKERS)
+    images, kind = nondigits.render(kinds, 50 * len(kinds), seed=seed + 1000)
+    _answer, sure, rejected, _ = judged(reader, images)
+    print("made-up non-digits, confident digit:",
+          ", ".join(f"{k} {sure[kind == i].mean() * 100:.0f}%" for i, k in enumerate(kinds)))
+    two = pairs(pen, pen.subset(held), 300, seed + 2000)[0]
+    per_net, scores = reader.evidence(two)
+    alone = np.array([r.sure for r in readings(per_net, "vote")])
+    rejected = scores >= reader.detector.threshold if scores is not None and reader.detector else None
+    found = readings(per_net, "vote", rejected, notdigit.two_parts(two))
+    print(f"two digits side by side: confident digit {np.mean([r.sure for r in found]) * 100:.1f}% "
+          f"(without the check {alone.mean() * 100:.1f}%), not a digit "
+          f"{np.mean([r.not_a_digit for r in found]) * 100:.1f}%, said 'two digits' "
+          f"{np.mean([r.reason == notdigit.TWO_DIGITS for r in found]) * 100:.1f}%")
+
+
+def grid(digits: tuple[np.ndarray, ...], labels: np.ndarray, letters: tuple[np.ndarray, ...]) -> None:
+    members, letter_members = digits[3], letters[3]
+    vote, letter_vote = combine(members), combine(letter_members)
+    print(f"{'min p':>6} {'agree':>6}  figures with the not-a-digit check as shipped")
     for agreement in (0.6, 0.8, 1.0):
-        for threshold in (0.5, 0.7, 0.8, 0.85, 0.87, 0.88, 0.89, 0.9, 0.92):
-            show(vote, members, y, threshold, agreement)
-    print("rule in digitpad.verdict:")
-    show(vote, members, y, verdict.MIN_PROBABILITY, verdict.MIN_AGREEMENT)
-    read = readings(members)  # what the app and the CLI say about each drawing
-    sure = np.array([r.sure for r in read])
-    right = np.array([r.digit for r in read]) == y
-    print(f"as read by digitpad.reading: {100 - sure.mean() * 100:.2f}% not sure, "
-          f"{right[sure].mean() * 100:.2f}% right when sure")
-
-
-def show(vote: np.ndarray, members: dict[str, np.ndarray], y: np.ndarray, threshold: float,
-         agreement: float) -> None:
-    sure = verdict.judge_batch(vote, members, threshold, agreement)
-    right = vote.argmax(1) == y
-    accuracy = right[sure].mean() * 100 if sure.any() else float("nan")
-    print(f"{threshold:6.2f} {agreement:6.2f} {100 - sure.mean() * 100:8.2f}% {accuracy:13.2f}%")
+        for threshold in (0.5, 0.7, 0.8, 0.85, 0.88, 0.9):
+            sure = verdict.judge_batch(vote, members, threshold, agreement) & ~digits[2]
+            letter_sure = verdict.judge_batch(letter_vote, letter_members, threshold, agreement) & ~letters[2]
+            figures = goals((vote.argmax(1), sure, digits[2], members), labels,
+                            (letter_vote.argmax(1), letter_sure, letters[2], {}))
+            print(f"{threshold:6.2f} {agreement:6.2f}  {figures}")
 
 
 if __name__ == "__main__":

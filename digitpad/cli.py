@@ -169,6 +169,7 @@ def cmd_info(args: argparse.Namespace) -> int:
                 print(f"      warning: {net.meta['fallback']}")
         except WeightsError as exc:
             print(f"  {name}: not available ({exc})")
+    print(f"not a digit:   {_detector_line()}")
     print(f"data folder:   {dirs.data_dir()}")
     for name in datasets.DATASETS:
         ok, reason = datasets.available(name)
@@ -178,6 +179,18 @@ def cmd_info(args: argparse.Namespace) -> int:
     has_tf = importlib.util.find_spec("tensorflow") is not None
     print(f"tensorflow:    {'installed' if has_tf else 'not installed (needed only to train K1)'}")
     return 0
+
+
+def _detector_line() -> str:
+    """Whether the not-a-digit check runs, on what it was trained, and with which threshold."""
+    from digitpad.reading import default_reader
+
+    reader = default_reader()
+    detector = reader.detector
+    if detector is None:
+        return reader.detector_off
+    return (f"on ({detector.net.architecture} on K1's features, not a digit from "
+            f"{detector.threshold:.2f}; trained on {detector.net.meta.get('trained_on', '?')})")
 
 
 def cmd_download(args: argparse.Namespace) -> int:

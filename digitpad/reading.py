@@ -13,7 +13,9 @@ here, so they cannot disagree::
 [0, 1], ink high (what :func:`digitpad.preprocess.to_mnist` returns); ``net`` is
 ``"vote"`` (default), a net's name (``"B1"`` .. ``"K1"``) or a loaded
 :class:`~digitpad.nets.Classifier`. The rule that decides "not sure" is in
-:mod:`digitpad.verdict`; its vote is :func:`digitpad.nets.vote.combine`.
+:mod:`digitpad.verdict`; its vote is :func:`digitpad.nets.vote.combine`; the check
+behind "not a digit" is :mod:`digitpad.notdigit` (it reads K1's features, so it runs
+whenever K1 is loaded, whichever net answers).
 """
 
 from __future__ import annotations
@@ -27,8 +29,9 @@ from typing import Any
 
 import numpy as np
 
-from digitpad import dirs, settings, verdict
+from digitpad import dirs, notdigit, settings, verdict
 from digitpad.nets import VOTE, Classifier, Vote, load_every, registry
+from digitpad.nets.cnn import ConvNet
 from digitpad.nets.store import WeightsError
 from digitpad.nets.threads import one_thread_if_small
 from digitpad.nets.vote import combine
@@ -52,8 +55,10 @@ class Reading:
     ``net``: who answered ("vote" or a net's name); ``probabilities``: its ten, float32
     (10,); ``per_net``: every net that was run, by name, (10,) each (for the vote, its
     members); ``digit`` and ``probability``: its top answer; ``runner_up``: the second;
-    ``sure``: whether the answer is given as certain (:mod:`digitpad.verdict`);
-    ``not_a_digit``: the drawing does not look like any digit.
+    ``sure``: whether the answer is given as certain (:mod:`digitpad.verdict`; never for
+    a drawing that is not a digit); ``not_a_digit``: the drawing does not look like any
+    digit (:mod:`digitpad.notdigit`), and ``reason`` says so for people ("that looks like
+    two digits", "that doesn't look like a digit"; "" for a digit).
     """
 
     net: str
@@ -64,6 +69,7 @@ class Reading:
     runner_up: int
     sure: bool
     not_a_digit: bool = False
+    reason: str = ""
 
     @property
     def text(self) -> str:
@@ -77,7 +83,8 @@ class Reading:
     def as_dict(self) -> dict[str, Any]:
         """For JSON: plain numbers, probabilities rounded to 6 places."""
         return {"net": self.net, "digit": self.digit, "probability": round(self.probability, 6),
-                "sure": self.sure, "not_a_digit": self.not_a_digit, "runner_up": self.runner_up,
+                "sure": self.sure, "not_a_digit": self.not_a_digit, "reason": self.reason,
+                "runner_up": self.runner_up,
                 "text": self.text,
                 "probabilities": [round(float(p), 6) for p in self.probabilities],
                 "per_net": {name: int(np.argmax(p)) for name, p in self.per_net.items()}}
@@ -93,6 +100,27 @@ class Reader:
         if nets is None:
             nets, self.missing = load_every()
         self.nets: dict[str, Classifier] = dict(nets)
+        self._detector: tuple[object, notdigit.Detector | None, str] = (None, None, "")
+
+    @property
+    def detector(self) -> notdigit.Detector | None:
+        """The not-a-digit check for the K1 in use (None when it cannot run: see
+        :attr:`detector_off`); looked up again whenever ``nets["K1"]`` is replaced."""
+        return self._detector_state()[1]
+
+    @property
+    def detector_off(self) -> str:
+        """Why the not-a-digit check is off ("" when it is on)."""
+        return self._detector_state()[2]
+
+    def _detector_state(self) -> tuple[object, notdigit.Detector | None, str]:
+        k1 = self.nets.get("K1")
+        if self._detector[0] is not k1 or k1 is None:
+            found, why = notdigit.for_k1(k1 if isinstance(k1, ConvNet) else None)
+            if why:
+                log.info("%s", why)
+            self._detector = (k1, found, why)
+        return self._detector
 
     @property
     def fallbacks(self) -> list[str]:
@@ -104,14 +132,36 @@ class Reader:
 
     def probabilities(self, x: np.ndarray, names: list[str] | None = None) -> dict[str, np.ndarray]:
         """Each named net's probabilities (N, 10) for images ``x`` (default: every net)."""
+        return self.evidence(x, names, check=False)[0]
+
+    def evidence(self, x: np.ndarray, names: list[str] | None = None,
+                 check: bool = True) -> tuple[dict[str, np.ndarray], np.ndarray | None]:
+        """:meth:`probabilities`, and with ``check`` the not-a-digit probability (N,) of
+        each image (None when the check is off). K1's features are computed once for
+        both: the check costs one small matrix product when K1 is among ``names``."""
         images = _as_stack(x)
         chosen = {n: self.nets[n] for n in (names if names is not None else self.nets)}
+        detector = self.detector if check else None
         parts: dict[str, list[np.ndarray]] = {n: [] for n in chosen}
+        scores: list[np.ndarray] = []
         with one_thread_if_small(len(images)):  # once for all the nets, not once each
             for start in range(0, len(images), CHUNK):
+                chunk = images[start:start + CHUNK]
                 for name, net in chosen.items():
-                    parts[name].append(net.predict_proba(images[start:start + CHUNK]))
-        return {n: np.concatenate(p) if p else np.zeros((0, 10), np.float32) for n, p in parts.items()}
+                    if detector is not None and name == "K1" and isinstance(net, ConvNet):
+                        probs, features = net.proba_and_features(chunk)
+                        scores.append(detector.scores(features))
+                    else:
+                        probs = net.predict_proba(chunk)
+                    parts[name].append(probs)
+                if detector is not None and "K1" not in chosen:
+                    k1 = self.nets["K1"]
+                    assert isinstance(k1, ConvNet)
+                    scores.append(detector.scores(k1.proba_and_features(chunk)[1]))
+        per_net = {n: np.concatenate(p) if p else np.zeros((0, 10), np.float32) for n, p in parts.items()}
+        if detector is None:
+            return per_net, None
+        return per_net, np.concatenate(scores) if scores else np.zeros(0, np.float32)
 
     def resolve(self, net: str) -> str:
         """The canonical name of ``net`` ("vote", "B1".."K1"); ValueError for an unknown
@@ -127,23 +177,35 @@ class Reader:
         of them (the app shows each net's answer); otherwise only what the answer needs."""
         name = self.resolve(net)
         wanted = None if every_net or name == VOTE else [name]
-        return readings(self.probabilities(x, wanted), name)
+        images = _as_stack(x)
+        per_net, scores = self.evidence(images, wanted)
+        if scores is None:
+            return readings(per_net, name)
+        assert self.detector is not None
+        return readings(per_net, name, scores >= self.detector.threshold, notdigit.two_parts(images))
 
 
-def readings(per_net: Mapping[str, np.ndarray], net: str = VOTE) -> list[Reading]:
+def readings(per_net: Mapping[str, np.ndarray], net: str = VOTE, not_digit: np.ndarray | None = None,
+             two_digits: np.ndarray | None = None) -> list[Reading]:
     """Readings from probabilities already computed: ``per_net`` maps names to (N, 10).
 
     ``net``: whose answer; "vote" combines every entry of ``per_net`` and asks them to
-    agree (:func:`digitpad.verdict.judge_batch`), a single net is judged alone."""
+    agree (:func:`digitpad.verdict.judge_batch`), a single net is judged alone.
+    ``not_digit``: (N,) bool, the images the not-a-digit check rejected (None: none);
+    ``two_digits``: (N,) bool, those of them that look like two digits side by side."""
     if net == VOTE:
         answer = combine(per_net)
         members: Mapping[str, np.ndarray] = per_net
     else:
         answer, members = per_net[net], {net: per_net[net]}
-    sure = verdict.judge_batch(answer, members)
+    rejected = np.zeros(len(answer), bool) if not_digit is None else np.asarray(not_digit, bool)
+    two = rejected & (np.zeros(len(answer), bool) if two_digits is None else np.asarray(two_digits, bool))
+    sure = verdict.judge_batch(answer, members) & ~rejected
     order = np.argsort(-answer, axis=1, kind="stable")
+    reasons = np.where(two, notdigit.TWO_DIGITS, np.where(rejected, notdigit.NOT_A_DIGIT, ""))
     return [Reading(net, answer[i], {n: p[i] for n, p in per_net.items()}, int(order[i, 0]),
-                    float(answer[i, order[i, 0]]), int(order[i, 1]), bool(sure[i]))
+                    float(answer[i, order[i, 0]]), int(order[i, 1]), bool(sure[i]), bool(rejected[i]),
+                    str(reasons[i]))
             for i in range(len(answer))]
 
 

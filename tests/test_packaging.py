@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from digitpad import notdigit
 from digitpad.nets import registry
 
 REPO = Path(__file__).resolve().parent.parent
@@ -47,7 +48,7 @@ def test_package_data_is_exactly_the_weights_the_app_loads(pyproject: dict[str, 
     patterns = setuptools.get("package-data", {})["digitpad.weights"]
     files = [p.name for p in (REPO / "weights").iterdir() if p.is_file() and p.suffix != ".py"]
     shipped = sorted(f for f in files if any(fnmatch.fnmatch(f, pat) for pat in patterns))
-    assert shipped == sorted(registry.spec(name).filename for name in registry.SPECS)
+    assert shipped == sorted([*(registry.spec(name).filename for name in registry.SPECS), notdigit.FILENAME])
     assert "data-files" not in setuptools
 
 
@@ -91,6 +92,7 @@ def test_the_wheel_holds_the_npz_weights_and_nothing_else_of_weights(tmp_path: P
     [wheel] = (tmp_path / "dist").glob("digitpad-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     weights = sorted(n.rsplit("/", 1)[1] for n in names if n.startswith("digitpad/weights/"))
-    assert weights == sorted([*(registry.spec(n).filename for n in registry.SPECS), "__init__.py"])
+    assert weights == sorted([*(registry.spec(n).filename for n in registry.SPECS), notdigit.FILENAME,
+                              "__init__.py"])
     assert not any(n.startswith("share/") for n in names)
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)

@@ -30,6 +30,8 @@ from digitpad.reading import Reading
 from digitpad.verdict import too_small
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from digitpad.gui.chart import ProbabilityChart
     from digitpad.gui.gallery import GalleryWindow
     from digitpad.gui.retrain import RetrainDialog
@@ -57,6 +59,7 @@ class App:
         self.train_command: Command | None = None  # tests put a stand-in trainer here
         self.timer = LatencyTimer(root)
         self.menus: dict[str, tk.Menu] = {}
+        self.listeners: list[Callable[[], None]] = []  # told after each prediction (Look inside)
         self._pending: str | None = None
         self._pen_down = False
         self.commands = keys.commands(self)  # what keys and menu entries do, by action
@@ -161,7 +164,8 @@ class App:
     def _show_chart(self) -> None:
         if self.chart is not None:
             probs = self.prediction.probabilities if self.prediction is not None else None
-            self.chart.show(probs, label_of(self.selected.get()))
+            greyed = self.prediction is not None and self.prediction.not_a_digit
+            self.chart.show(probs, label_of(self.selected.get()), greyed)
 
     # --- prediction --------------------------------------------------------------------
     def _pad_changed(self, finished: bool) -> None:
@@ -204,6 +208,8 @@ class App:
         self.answers.show(self.prediction, set(self.predictor.missing))
         self._show_chart()
         self.timer.finish()
+        for listener in self.listeners:
+            listener()
 
     def _hint(self, image: np.ndarray | None, name: str) -> str:
         if not self.predictor.available(name):

@@ -31,6 +31,7 @@ LABEL_AT = 1.12  # labels sit this far from the centre
 MIN_LABELLED = 0.01  # slices smaller than this get no label
 FIGURE_DPI = 100  # at a pixel ratio of 1 (96 dpi)
 LABEL_ROOM = 78  # logical pixels beside the ring for a label ("4  99.8%", "other")
+GREYED_ALPHA = 0.3  # a not-a-digit chart: the guesses faded
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ class ProbabilityChart:
         self.slices: list[Slice] = []
         self.wedges: list[Wedge] = []
         self.labels: list[Text] = []
+        self.greyed = False
         self.show(None)
 
     def fit(self, width: float | None = None, height: float | None = None) -> None:
@@ -103,8 +105,9 @@ class ProbabilityChart:
         self.axes.set_ylim(-height / 2 * units, height / 2 * units)
         self.canvas.draw_idle()  # type: ignore[no-untyped-call]
 
-    def show(self, probs: np.ndarray | None, centre: str = "") -> None:
-        """Draw ``probs`` (10 probabilities), or an empty ring when None."""
+    def show(self, probs: np.ndarray | None, centre: str = "", greyed: bool = False) -> None:
+        """Draw ``probs`` (10 probabilities), or an empty ring when None. ``greyed``: faded,
+        for a drawing that is not a digit (the nets' guesses stay visible, as guesses)."""
         for artist in [*self.wedges, *self.labels]:
             artist.remove()
         if probs is None:
@@ -115,7 +118,12 @@ class ProbabilityChart:
         else:
             self.slices = gather(probs)
             self._draw_slices()
-            self.centre.set(text=centre, color=theme.MUTED, fontweight="bold", fontsize=12)
+            for artist in [*self.wedges, *self.labels]:
+                artist.set_alpha(GREYED_ALPHA if greyed else None)
+            self.centre.set(text="not a digit" if greyed else centre,
+                            color=theme.HINT if greyed else theme.MUTED,
+                            fontweight="normal" if greyed else "bold", fontsize=11 if greyed else 12)
+        self.greyed = greyed and probs is not None
         self.canvas.draw_idle()  # type: ignore[no-untyped-call]
 
     def _draw_slices(self) -> None:

@@ -23,7 +23,8 @@ MESSAGE_SHARE = 0.6  # at most this share of the status bar for the message
 
 class ResultPanel(ttk.Frame):
     """"B1 says" / the digit, large / its probability; when the nets are not sure, the
-    digit greyed with a "?" and "not sure: 4 or 9?" instead of the probability."""
+    digit greyed with a "?" and "not sure: 4 or 9?" instead of the probability; for a
+    drawing that is not a digit, a grey cross and "that doesn't look like a digit"."""
 
     def __init__(self, master: tk.Misc, font: tkfont.Font | None = None) -> None:
         super().__init__(master, style="Card.TFrame", padding=0)
@@ -52,6 +53,10 @@ class ResultPanel(ttk.Frame):
         if verdict is None:
             self.digit.configure(text=NO_DIGIT, foreground=theme.HINT, width=2)
             self.probability.configure(text=hint, foreground=theme.HINT, style="Note.TLabel")
+        elif verdict.not_a_digit:
+            self.digit.configure(text="✗", foreground=theme.HINT, width=2)
+            self.probability.configure(text=verdict.reason or "that doesn't look like a digit",
+                                       foreground=theme.WARNING, style="Note.TLabel")
         elif verdict.sure:
             self.digit.configure(text=str(verdict.digit), foreground=colour, width=2)
             self.probability.configure(text=percent(verdict.probability), foreground=theme.TEXT,

@@ -21,6 +21,7 @@ pooling and dense layers: fewer passes over memory, and nothing to get out of sy
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 from typing import Any
@@ -93,6 +94,31 @@ class ConvNet(Classifier):
         parts = [self._forward(images[i:i + CHUNK]) for i in range(0, len(images), CHUNK)]
         return np.concatenate(parts) if parts else np.zeros((0, 10), np.float32)
 
+    @small_batches_on_one_thread
+    def proba_and_features(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Like :meth:`predict_proba`, with the features the head read: (N, 10) and
+        (N, 3200) float32, in one pass (the not-a-digit check reads the same features)."""
+        images = as_batch(x).reshape(-1, 28, 28, 1)
+        probs, feats = [], []
+        for i in range(0, len(images), CHUNK):
+            f = self.features(images[i:i + CHUNK])
+            feats.append(f)
+            probs.append(softmax(self.head_logits(f)))
+        if not probs:
+            return np.zeros((0, 10), np.float32), np.zeros((0, FLAT), np.float32)
+        return np.concatenate(probs), np.concatenate(feats)
+
+    def conv_digest(self) -> str:
+        """What the features depend on, hashed: the convolution weights (not the head), so
+        a head trained on these features knows whether it still fits (adapting K1 changes
+        only the head; retraining it from scratch changes everything)."""
+        digest = hashlib.sha256()
+        for key in sorted(self.arrays):
+            if key.startswith("conv"):
+                digest.update(key.encode())
+                digest.update(self.arrays[key].tobytes())
+        return digest.hexdigest()[:24]
+
     def features(self, images: np.ndarray) -> np.ndarray:
         """(B, 28, 28, 1) -> conv5's output after ReLU, flattened: (B, 3200), what the dense
         head reads. ReLU comes after pooling: max and ReLU commute, and a quarter as many
@@ -107,7 +133,11 @@ class ConvNet(Classifier):
 
     def logits(self, images: np.ndarray) -> np.ndarray:
         """(B, 28, 28, 1) -> pre-softmax scores (B, 10)."""
-        h = self.features(images) @ self.arrays["dense1.kernel"] + self.arrays["dense1.bias"]
+        return self.head_logits(self.features(images))
+
+    def head_logits(self, features: np.ndarray) -> np.ndarray:
+        """(B, 3200) features -> pre-softmax scores (B, 10): the dense head."""
+        h = features @ self.arrays["dense1.kernel"] + self.arrays["dense1.bias"]
         np.maximum(h, 0, out=h)
         return h @ self.arrays["out.kernel"] + self.arrays["out.bias"]
 

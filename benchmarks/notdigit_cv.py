@@ -1,0 +1,78 @@
+"""Cross-validate the not-a-digit detector over writer folds of the dev writers.
+
+    python benchmarks/notdigit_cv.py [--folds 0 1 2 3 4] [--thresholds 0.8 0.85 0.9 0.95]
+
+The training set of digitpad.train.notdigit_trainer (training writers only) is built and
+K1's features computed once; for each fold of the training writers
+(digitpad.drawn.writer_folds) a detector learns from the other folds and is measured on
+the fold's own pen digits and letters (placement seed 0, not the training placements),
+and on the MNIST test set. This is how the shipped recipe (3200-128-2, 16 epochs) and its
+threshold were chosen; the held-out writers are left for benchmarks/not_sure.py. About
+15 minutes on 2 cores. The nets read the training writers' digits in-sample, so the
+digit figures here are optimistic; the letter and MNIST figures are not.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import numpy as np
+
+from digitpad import dirs, drawn
+from digitpad.datasets import sources
+from digitpad.nets import registry
+from digitpad.nets.cnn import ConvNet
+from digitpad.reading import Reader, readings
+from digitpad.train import notdigit_trainer as trainer
+
+
+def evidence(reader: Reader, k1: ConvNet, images: np.ndarray) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    return reader.probabilities(images), trainer.features(k1, images)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--folds", type=int, nargs="+", default=list(range(drawn.FOLDS)))
+    parser.add_argument("--thresholds", type=float, nargs="+", default=[0.8, 0.85, 0.9, 0.95])
+    parser.add_argument("--hidden", type=int, default=128)
+    parser.add_argument("--epochs", type=int, default=16)
+    args = parser.parse_args()
+    k1 = registry.load_file("K1", registry.shipped_path("K1"))
+    assert isinstance(k1, ConvNet)
+    reader = Reader()
+    data = trainer.training_set()
+    train_features = trainer.features(k1, data.images)
+    train_fold = drawn.writer_folds(data.writers)
+    sets = {}
+    for name in ("digits", "letters"):
+        pen = drawn.load(dirs.data_dir() / f"unipen-{name}-dev.npz")
+        keep = ~drawn.held_out_writers(pen.writers)
+        images = drawn.render(pen, pen.subset(keep), seed=0)
+        sets[name] = (*evidence(reader, k1, images), pen.labels[keep], drawn.writer_folds(pen.writers[keep]))
+    mnist = sources.load("mnist")
+    mnist_features = trainer.features(k1, mnist.test_images.astype(np.float32) / 255)
+    for fold in args.folds:
+        out = (train_fold == fold) & (data.writers != "")
+        net = trainer.fit(train_features[~out], data.not_digit[~out], args.hidden, args.epochs)
+        scores = {name: net.forward(s[1])[1][-1][:, 1] for name, s in sets.items()}
+        mnist_scores = net.forward(mnist_features)[1][-1][:, 1]
+        for threshold in args.thresholds:
+            print(f"fold {fold} threshold {threshold:.2f}: " + figures(sets, scores, fold, threshold)
+                  + f"  MNIST not a digit {np.mean(mnist_scores >= threshold) * 100:.2f}%", flush=True)
+
+
+def figures(sets: dict[str, tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, np.ndarray]],
+            scores: dict[str, np.ndarray], fold: int, threshold: float) -> str:
+    found = {}
+    for name, (probs, _features, labels, folds) in sets.items():
+        mask = folds == fold
+        read = readings({n: p[mask] for n, p in probs.items()}, "vote", scores[name][mask] >= threshold)
+        found[name] = (np.array([r.digit for r in read]), np.array([r.sure for r in read]), labels[mask])
+    digit, sure, label = found["digits"]
+    right = (digit == label)[sure].mean() * 100
+    return (f"letters confident {found['letters'][1].mean() * 100:5.2f}%  digits not sure/not a digit "
+            f"{100 - sure.mean() * 100:5.2f}%  confident right {right:6.2f}%")
+
+
+if __name__ == "__main__":
+    main()

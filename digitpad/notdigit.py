@@ -1,0 +1,124 @@
+"""Is it a digit at all? The check behind "that doesn't look like a digit".
+
+A softmax over ten digits cannot say "none of these": shown an H, the nets still share
+their probability among 0-9, and a third of pen-drawn letters got a confident digit. So
+a small net of its own, the *detector*, reads K1's convolutional features (the (N, 3200)
+that K1's dense head reads) and gives the probability that the drawing is **not** a digit.
+It learned from MNIST and pen-drawn digits (digits) and pen-drawn letters, made-up
+scribbles, shapes and pairs of digits (not digits), all by writers it is not measured on
+(:mod:`digitpad.train.notdigit_trainer`, README "Not a digit").
+
+Why K1's features and not the pixels or the nets' probabilities: on five folds of the dev
+writers it let the fewest letters through at the fewest MNIST digits rejected (README).
+The price: the detector fits only the convolutions it was trained on. Adapting K1 keeps
+them (only the head changes); a K1 retrained from scratch does not, and then the check
+is off, with the reason in :attr:`digitpad.reading.Reader.missing`.
+
+The weights are an ordinary :class:`~digitpad.nets.mlp.MLP` file with two outputs
+(digit, not a digit); its metadata holds the threshold and the digest of K1's
+convolutions (:meth:`~digitpad.nets.cnn.ConvNet.conv_digest`) it was trained on.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from digitpad import dirs
+from digitpad.nets import mlp
+from digitpad.nets.cnn import FLAT, ConvNet
+from digitpad.nets.store import WeightsError
+
+log = logging.getLogger(__name__)
+
+FILENAME = "notdigit.npz"
+TWO_DIGITS = "that looks like two digits"
+NOT_A_DIGIT = "that doesn't look like a digit"
+
+
+@dataclass
+class Detector:
+    """``net``: 3200 -> ... -> 2 (digit, not a digit); ``threshold``: the not-a-digit
+    probability from which a drawing is "not a digit"; ``conv_digest``: K1's convolutions
+    it reads the features of."""
+
+    net: mlp.MLP
+    threshold: float
+    conv_digest: str
+
+    def scores(self, features: np.ndarray) -> np.ndarray:
+        """(N, 3200) K1 features -> (N,) float32 probability of "not a digit"."""
+        x = np.asarray(features, dtype=self.net.weights[0].dtype)
+        return self.net.forward(x)[1][-1][:, 1].astype(np.float32)
+
+    def fits(self, k1: ConvNet) -> bool:
+        """Whether ``k1``'s features are the ones this detector learned to read."""
+        return k1.conv_digest() == self.conv_digest
+
+
+def shipped_path() -> Path:
+    return dirs.shipped_weights_dir() / FILENAME
+
+
+def load(path: str | os.PathLike[str] | None = None) -> Detector:
+    """The detector in ``path`` (default: the shipped one); :class:`WeightsError` for a
+    missing, damaged or wrong file."""
+    where = Path(path) if path is not None else shipped_path()
+    net = mlp.load(where)
+    meta = net.meta
+    if net.sizes[0] != FLAT or net.sizes[-1] != 2 or meta.get("input") != "K1 features":
+        raise WeightsError(f"{where}: not a not-a-digit detector "
+                           f"(sizes {net.sizes}, input {meta.get('input')!r})")
+    threshold, digest = meta.get("threshold"), meta.get("k1_conv_digest")
+    if not isinstance(threshold, (int, float)) or not 0 < threshold < 1 or not isinstance(digest, str):
+        raise WeightsError(f"{where}: the detector's threshold or K1 digest is missing or wrong")
+    return Detector(net, float(threshold), digest)
+
+
+def for_k1(k1: ConvNet | None) -> tuple[Detector | None, str]:
+    """The shipped detector if it can read ``k1``'s features, else None and why not."""
+    if k1 is None:
+        return None, "not-a-digit check is off: it reads K1's features and K1 is not loaded"
+    try:
+        detector = load()
+    except WeightsError as exc:
+        return None, f"not-a-digit check is off: {exc}"
+    if not detector.fits(k1):
+        return None, ("not-a-digit check is off: it was trained on the shipped K1's features, and the "
+                      "K1 in use was retrained from scratch (adapted K1s keep them)")
+    return detector, ""
+
+
+def two_parts(images: np.ndarray, min_share: float = 0.25) -> np.ndarray:
+    """(N, 28, 28) -> (N,) bool: the ink falls into a left and a right part with empty
+    columns between them, each part holding at least ``min_share`` of the ink and at
+    least half the height of the drawing: what two digits side by side look like (a single
+    digit's strokes overlap in some column: its bars, bowls and stems meet)."""
+    ink = np.asarray(images, dtype=np.float32) > 0.5  # the cores of strokes: blur fills narrow gaps
+    out = np.zeros(len(ink), bool)
+    for i, mask in enumerate(ink):
+        columns = mask.sum(axis=0)
+        filled = np.flatnonzero(columns)
+        if len(filled) < 3:
+            continue
+        gaps = np.flatnonzero(np.diff(filled) > 1)
+        rows = np.flatnonzero(mask.any(axis=1))
+        height = rows[-1] - rows[0] + 1
+        for gap in gaps:
+            cut = filled[gap] + 1
+            left, right = mask[:, :cut], mask[:, cut:]
+            share = left.sum() / mask.sum()
+            tall = min(_height(left), _height(right)) >= height / 2
+            if min_share <= share <= 1 - min_share and tall:
+                out[i] = True
+                break
+    return out
+
+
+def _height(mask: np.ndarray) -> int:
+    rows = np.flatnonzero(mask.any(axis=1))
+    return int(rows[-1] - rows[0] + 1) if len(rows) else 0
