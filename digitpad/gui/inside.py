@@ -7,8 +7,9 @@ prediction; with the window closed the list is empty and nothing extra runs. Swi
 neuron off puts a :class:`~digitpad.inside.mlp.MaskedMLP` in place of the net in the
 app's reader, so the main window's answer, chart and the vote all read through
 :mod:`digitpad.reading` with the neuron off; Reset and closing the window put the net
-back. Everything here runs on the Tk thread: measured at most a few milliseconds a
-drawing (``benchmarks/inside_latency.py``), under the 20 ms that would call for a thread.
+back. Everything here runs on the Tk thread: a refresh took 4.6-14.9 ms median per
+net (``benchmarks/inside_latency.py``; K1 the most, single ones up to 40 ms on a loaded
+2-core machine), under the 20 ms that would call for a thread.
 """
 
 from __future__ import annotations
