@@ -60,6 +60,7 @@ class QualityWindow(tk.Toplevel):
         self.busy: str | None = None  # the set being computed
         self.rng = np.random.default_rng()
         self.test_digit: samples.TestDigit | None = None  # the last one put on the pad
+        self._curves_of: tuple[object, ...] = ()  # the net (and its members) the curves show
         self.calls = MainThreadQueue(self)  # progress from the worker
         self._header()
         body = ttk.Frame(self)
@@ -68,9 +69,9 @@ class QualityWindow(tk.Toplevel):
         self.confusion.widget.grid(row=0, column=0, rowspan=4, sticky=tk.NW, padx=(0, 14))
         heading = ttk.Frame(body)
         heading.grid(row=0, column=1, sticky=tk.EW, pady=(0, 4))
-        ttk.Label(heading, text="Most confident mistakes", style="Heading.TLabel").pack(side=tk.LEFT)
-        ttk.Label(heading, text="label, and what it was read as; click one: it goes on the pad",
-                  style="Muted.TLabel").pack(side=tk.LEFT, padx=(8, 0))
+        ttk.Label(heading, text="Most confident mistakes", style="Heading.TLabel").pack(anchor=tk.W)
+        ttk.Label(heading, text="each: its true label, what it was read as; click one to put it on the pad",
+                  style="Muted.TLabel").pack(anchor=tk.W)
         self.mistakes = ThumbnailGrid(body, s, self._mistake_chosen, self._note, NO_MISTAKES)
         self.mistakes.grid(row=1, column=1, sticky=tk.NW)
         ttk.Label(body, text="Learning curves", style="Heading.TLabel").grid(
@@ -193,14 +194,20 @@ class QualityWindow(tk.Toplevel):
         self._show_curves(net)
 
     def _show_curves(self, net: str) -> None:
+        """The curves of ``net`` (each member's for the vote); redrawn only when they change."""
         nets = self.app.predictor.nets
         members = list(nets.values()) if net == VOTE else [nets[net]] if net in nets else []
-        found = [c for c in (curves.learning_curves(m) for m in members) if c is not None]
+        key = (net, *(id(m) for m in members))
+        if key == self._curves_of:
+            return
+        self._curves_of = key
+        kept = {m.name: curves.learning_curves(m) for m in members}
+        found = [c for c in kept.values() if c is not None]
         if net != VOTE:
             note = curves.no_curves_text(members[0]) if members and not found else ""
             self.curves.show(found, note or ("" if members else f"{net} is not loaded"), both=True)
             return
-        without = [m.name for m in members if curves.learning_curves(m) is None]
+        without = [name for name, c in kept.items() if c is None]
         note = f"no curves kept for {', '.join(without)} (the vote itself was not trained)" if without else ""
         self.curves.show(found, note, both=False)
 
