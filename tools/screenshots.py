@@ -18,7 +18,12 @@ Makes, in OUTDIR:
 * ``idle.png``, ``digit.png`` (a pen-drawn 4), ``retraining.png`` (beside the main window);
 * ``window-small.png`` and ``window-large.png``: the window at its minimum size (620x420
   when it has none) and at 1400x1000, with the same 4;
-* ``not-sure.png`` (the vote unsure about a pen-drawn digit), ``my-drawings.png`` (after
+* ``inside-b4.png``, ``inside-off.png``, ``inside-k1.png``, ``inside-vote.png``: Network >
+  Look inside... beside the main window (``tools/inside_shots.py`` says what each shows);
+* ``quality-k1.png``, ``quality-test-digit.png``: Network > How good is it?... beside the
+  main window (``tools/quality_shots.py`` says what each shows);
+* ``not-sure.png`` (the vote unsure about a pen-drawn digit), ``not-a-digit.png`` (a
+  held-out writer's pen-drawn H), ``my-drawings.png`` (after
   teaching, beside File > My drawings...) and ``retrain-mine.png``.
 
 ``--only digit window-small`` makes just those (the names without ``.png``).
@@ -43,7 +48,7 @@ from PIL import Image, ImageGrab
 from digitpad import dirs
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository root, for tools/
-from tools import replay  # noqa: E402
+from tools import inside_shots, quality_shots, replay  # noqa: E402
 from tools.xvfb import x_display  # noqa: E402
 
 if TYPE_CHECKING:
@@ -59,8 +64,9 @@ LARGE = (1400, 1000)
 PEN_FOUR = (4, 23)  # label and index of the pen-drawn digit most shots show
 TAUGHT = [(4, 23), (7, 3), (9, 5), (1, 2), (3, 7), (8, 1), (2, 4), (5, 6), (0, 3), (6, 2)]
 SEARCH = 120  # pen-drawn digits tried per label when looking for a particular answer
-SHOTS = ("idle", "digit", "retraining", "window-small", "window-large", "not-sure", "my-drawings",
-         "retrain-mine")
+SHOTS = ("idle", "digit", "retraining", "window-small", "window-large", "not-sure", "not-a-digit",
+         "my-drawings",
+         "retrain-mine", *inside_shots.SHOTS, *quality_shots.SHOTS)
 
 
 def settle(app: App, seconds: float = 0.4) -> None:
@@ -186,6 +192,25 @@ def not_sure(app: App, folder: Path) -> None:
     grab(folder / "not-sure.png", app.root)
 
 
+def not_a_digit(app: App, folder: Path) -> None:
+    """A pen-drawn H by a writer no net or detector trained on: "that doesn't look like a digit"."""
+    from digitpad import drawn
+    from digitpad.nets import VOTE
+
+    app.select(VOTE)
+    letters = drawn.load(dirs.data_dir() / "unipen-letters-dev.npz")
+    mask = (letters.labels == ord("H")) & drawn.held_out_writers(letters.writers)
+    for index in letters.subset(mask):
+        app.clear()
+        draw(app, [np.asarray(s) for s in drawn.place(letters.strokes(index), np.random.default_rng(0),
+                                                      height=(0.6, 0.6))])
+        if app.prediction is not None and app.prediction.not_a_digit:
+            break
+    app.ensure_chart()
+    settle(app)
+    grab(folder / "not-a-digit.png", app.root)
+
+
 def teach_some(app: App) -> None:
     """Keep the digits of :data:`TAUGHT`, and two the vote reads wrong, with their labels."""
     from digitpad.gui import teach
@@ -235,10 +260,15 @@ def take(folder: Path, names: set[str]) -> None:
     steps: list[tuple[str, Callable[[App, Path], None]]] = [
         ("idle", idle), ("digit", digit), ("retraining", retraining),
         ("window", lambda a, f: window_sizes(a, f, names)),
-        ("not-sure", not_sure), ("my-drawings", my_drawings), ("retrain-mine", retrain_mine)]
+        ("inside", lambda a, f: inside_shots.look_inside(a, f, names, unipen_digit(*PEN_FOUR))),
+        ("quality", lambda a, f: quality_shots.how_good(a, f, names)),
+        ("not-sure", not_sure), ("not-a-digit", not_a_digit), ("my-drawings", my_drawings),
+        ("retrain-mine", retrain_mine)]
     try:
         for name, step in steps:
-            if name in names or (name == "window" and names & {"window-small", "window-large"}):
+            if name in names or (name == "window" and names & {"window-small", "window-large"}) \
+                    or (name == "inside" and names & set(inside_shots.SHOTS)) \
+                    or (name == "quality" and names & set(quality_shots.SHOTS)):
                 step(app, folder)
     finally:
         app.quit()
