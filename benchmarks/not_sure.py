@@ -18,7 +18,7 @@ import argparse
 
 import numpy as np
 
-from digitpad import dirs, drawn, notdigit, verdict
+from digitpad import dirs, drawn, notdigit, preprocess, verdict
 from digitpad.datasets import sources
 from digitpad.nets.vote import combine
 from digitpad.reading import Reader, default_reader, readings
@@ -73,6 +73,7 @@ def main() -> None:
           f"not sure {(~sure & ~rejected).mean() * 100:.2f}%, "
           f"right {np.mean(answer == mnist.test_labels) * 100:.2f}%")
     others(reader, pen, pen_mask, args.seed)
+    thin_and_tiny(reader, pen, pen_mask, args.seed)
     if args.grid:
         grid(digits, labels, read_letters)
 
@@ -93,6 +94,21 @@ def others(reader: Reader, pen: drawn.PenDigits, held: np.ndarray, seed: int) ->
           f"(without the check {alone.mean() * 100:.1f}%), not a digit "
           f"{np.mean([r.not_a_digit for r in found]) * 100:.1f}%, said 'two digits' "
           f"{np.mean([r.reason == notdigit.TWO_DIGITS for r in found]) * 100:.1f}%")
+
+
+def thin_and_tiny(reader: Reader, pen: drawn.PenDigits, held: np.ndarray, seed: int) -> None:
+    """Held-out digits drawn with a 4 px pen (a fifth of the app's), and drawn at 12% of the
+    canvas's height (the app itself says "too small to read" below 8%): still read?"""
+    rng = np.random.default_rng(seed)
+    indices = pen.subset(held)[:400]
+    thin = np.stack([preprocess.to_mnist(preprocess.rasterize(drawn.place(pen.strokes(i), rng), width=4))
+                     for i in indices])
+    tiny = np.stack([preprocess.to_mnist(preprocess.rasterize(drawn.place(pen.strokes(i), rng, height=(0.12, 0.12))))
+                     for i in indices])
+    for name, images in (("thin pen", thin), ("tiny", tiny)):
+        answer, sure, rejected, _ = judged(reader, images)
+        print(f"{name}: right {np.mean(answer == pen.labels[indices]) * 100:.1f}%, confident "
+              f"{sure.mean() * 100:.1f}%, not a digit {rejected.mean() * 100:.1f}% ({len(indices)} digits)")
 
 
 def grid(digits: tuple[np.ndarray, ...], labels: np.ndarray, letters: tuple[np.ndarray, ...]) -> None:
