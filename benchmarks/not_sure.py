@@ -103,8 +103,8 @@ def thin_and_tiny(reader: Reader, pen: drawn.PenDigits, held: np.ndarray, seed: 
     indices = pen.subset(held)[:400]
     thin = np.stack([preprocess.to_mnist(preprocess.rasterize(drawn.place(pen.strokes(i), rng), width=4))
                      for i in indices])
-    tiny = np.stack([preprocess.to_mnist(preprocess.rasterize(drawn.place(pen.strokes(i), rng, height=(0.12, 0.12))))
-                     for i in indices])
+    small = [drawn.place(pen.strokes(i), rng, height=(0.12, 0.12)) for i in indices]
+    tiny = np.stack([preprocess.to_mnist(preprocess.rasterize(strokes)) for strokes in small])
     for name, images in (("thin pen", thin), ("tiny", tiny)):
         answer, sure, rejected, _ = judged(reader, images)
         print(f"{name}: right {np.mean(answer == pen.labels[indices]) * 100:.1f}%, confident "

@@ -4,7 +4,8 @@
 
 Digits: the 60,000 MNIST training images and the pen-drawn digits of the dev file's training
 writers, each drawn in three placements. Not digits: the pen-drawn letters of those
-writers (six placements each, five of them distorted), 8,000 made-up drawings (:mod:`digitpad.train.nondigits`)
+writers (six placements each, five of them distorted), 8,000 made-up drawings
+(:mod:`digitpad.train.nondigits`)
 and 2,000 pairs of one writer's digits side by side. Writers kept back
 (:func:`digitpad.drawn.held_out_writers`) are never used, so the figures measured on them
 are honest; :func:`training_set` takes ``exclude`` to leave out a writer fold as well.
