@@ -38,11 +38,11 @@ class AdaptConfig:
     batch: int = 128
     mine: int = 32
     learning_rate: float = 3e-4
-    head_learning_rate: float = 3e-4
+    head_learning_rate: float = 5e-4  # with 16 views (3e-4, 8 before): 97.79 -> 98.31% (benchmarks/adapt.py)
     teacher_weight: float = 0.7
     replay: int = 3000
     test_size: int = 2000
-    views: int = 8
+    views: int = 16
     seed: int = 0
 
 
