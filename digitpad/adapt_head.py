@@ -94,22 +94,12 @@ def features(net: ConvNet, images: np.ndarray, tick: Tick | None = None) -> np.n
     return np.concatenate(parts) if parts else np.zeros((0, FEATURES), np.float32)
 
 
-def conv_hash(net: ConvNet) -> str:
-    """What K1's features depend on: its convolution weights (not the head), hashed."""
-    digest = hashlib.sha256()
-    for key in sorted(net.arrays):
-        if key.startswith("conv"):
-            digest.update(key.encode())
-            digest.update(net.arrays[key].tobytes())
-    return digest.hexdigest()[:24]
-
-
 def cached_features(net: ConvNet, images: np.ndarray, what: str, tick: Tick | None = None) -> np.ndarray:
     """:func:`features` of ``images``, cached in the user folder under the convolution
     weights' hash, ``what`` and a hash of the images; a bad cache file is recomputed.
     (A cache, not a result: adapting that is cancelled may leave it, to be reused.)"""
     key = hashlib.sha256(np.ascontiguousarray(images).tobytes()).hexdigest()[:16]
-    path = dirs.user_dir() / "adapt-cache" / f"K1-{conv_hash(net)}-{what}-{key}.npy"
+    path = dirs.user_dir() / "adapt-cache" / f"K1-{net.conv_digest()}-{what}-{key}.npy"
     try:
         found = np.load(path, allow_pickle=False)
         if found.shape == (len(images), FEATURES) and found.dtype == np.float32:
