@@ -36,3 +36,10 @@ def test_empty_dot_and_tiny_scribbles_are_too_small() -> None:
     assert too_small([[(100, 100)]])
     assert too_small([[(100, 100), (110, 105)]])
     assert not too_small([[(140, 60), (140, 220)]])
+
+
+def test_a_digit_drawn_under_a_sixth_of_the_pad_is_too_small() -> None:
+    """A 1 that is 15% of the pad high reads badly (the pen is thick for it); 20% is enough."""
+    assert too_small([[(140, 120), (140, 120 + 0.15 * 280)]])
+    assert too_small([[(100, 140), (100 + 0.17 * 280, 140)], [(120, 130), (121, 150)]])
+    assert not too_small([[(140, 120), (140, 120 + 0.20 * 280)]])

@@ -27,7 +27,7 @@ from digitpad.gui.timing import LatencyTimer
 from digitpad.nets import SPECS, VOTE
 from digitpad.preprocess import EmptyDrawing, rasterize, to_mnist
 from digitpad.reading import Reading
-from digitpad.verdict import too_small
+from digitpad.verdict import TOO_SMALL, too_small
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -215,7 +215,7 @@ class App:
         if not self.predictor.available(name):
             return f"{label_of(name)} is not available"
         if image is None and not self.pad.is_empty and not self._pen_down:
-            return "too small to read"
+            return TOO_SMALL
         return "draw a digit"
 
     # --- commands ----------------------------------------------------------------------
