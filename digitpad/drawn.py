@@ -104,12 +104,17 @@ def place(strokes: list[np.ndarray], rng: np.random.Generator, size: int = prepr
     return [(s - low) * scale + offset for s in strokes]
 
 
-def render(data: PenDigits, indices: list[int], seed: int = 0) -> np.ndarray:
-    """float32 (len(indices), 28, 28): each digit placed, rasterized and preprocessed."""
+def render(data: PenDigits, indices: list[int], seed: int = 0,
+           widths: tuple[float, float] | None = None) -> np.ndarray:
+    """float32 (len(indices), 28, 28): each digit placed, rasterized and preprocessed.
+    ``widths``: each drawn with a pen of a random diameter in that range (canvas pixels),
+    as a scan or a photo may be; default the app's pen."""
     rng = np.random.default_rng(seed)
     out = np.zeros((len(indices), 28, 28), np.float32)
     for k, i in enumerate(indices):
-        out[k] = preprocess.to_mnist(preprocess.rasterize(place(data.strokes(i), rng)))
+        strokes = place(data.strokes(i), rng)
+        width = None if widths is None else float(rng.uniform(*widths))
+        out[k] = preprocess.to_mnist(preprocess.rasterize(strokes, width=width))
     return out
 
 
@@ -141,9 +146,11 @@ def writer_folds(writers: np.ndarray, folds: int = FOLDS) -> np.ndarray:
     return np.array([zlib.crc32(b"fold:" + str(w).encode()) % folds for w in writers], dtype=np.int64)
 
 
-def render_copies(data: PenDigits, indices: list[int], copies: int,
-                  seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Each digit drawn ``copies`` times at different random sizes and places, for training:
-    images float32 (len * copies, 28, 28) and labels int64."""
-    images = np.concatenate([render(data, indices, seed=seed + 7919 * c) for c in range(copies)])
+def render_copies(data: PenDigits, indices: list[int], copies: int, seed: int = 0,
+                  widths: tuple[float, float] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Each digit drawn ``copies`` times at different random sizes and places (and pen
+    widths, see :func:`render`), for training: images float32 (len * copies, 28, 28) and
+    labels int64."""
+    images = np.concatenate([render(data, indices, seed=seed + 7919 * c, widths=widths)
+                             for c in range(copies)])
     return images, np.tile(data.labels[indices].astype(np.int64), copies)

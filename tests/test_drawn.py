@@ -59,6 +59,13 @@ def test_render_gives_mnist_images(tmp_path: Path) -> None:
     np.testing.assert_array_equal(x, drawn.render(pen, [0, 1]))  # seeded
 
 
+def test_render_with_thin_pens_draws_thinner_lines(tmp_path: Path) -> None:
+    pen = drawn.load(tiny_file(tmp_path / "p.npz"))
+    thick, thin = drawn.render(pen, [0, 1]), drawn.render(pen, [0, 1], widths=(3, 5))
+    assert np.all((thin > 0.5).sum(axis=(1, 2)) < 0.6 * (thick > 0.5).sum(axis=(1, 2)))
+    np.testing.assert_array_equal(thin, drawn.render(pen, [0, 1], widths=(3, 5)))
+
+
 def test_writer_split_is_disjoint_and_stable() -> None:
     if not UNIPEN.exists():
         skip_unless_ci(f"{UNIPEN} not found")
