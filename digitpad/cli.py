@@ -33,7 +33,8 @@ plain 'digitpad' (no command) opens the drawing app; it needs a desktop session.
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from digitpad.cli_train import add_adapt_parser, add_evaluate_parser, add_train_parser, net_name
+    from digitpad.cli_adapt import add_adapt_parser
+    from digitpad.cli_train import add_evaluate_parser, add_train_parser, net_name
 
     parser = argparse.ArgumentParser(prog="digitpad", usage=USAGE, description=DESCRIPTION, epilog=EPILOG,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
