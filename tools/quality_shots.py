@@ -50,6 +50,7 @@ def how_good(app: App, folder: Path, names: set[str]) -> None:
     wait(app, lambda: window.shown is not None, "the MNIST test set")
     window.net.set("K1")
     window.show()
+    wait(app, lambda: not window.working, "K1's figures")  # drawn off the Tk thread
     first = window.mistakes.ids[0]
     window.mistakes.select(first)
     screenshots.settle(app, 0.6)
@@ -68,6 +69,7 @@ def _test_digit(app: App, window: QualityWindow) -> None:
 
     window.net.set("B1")
     window.show()
+    wait(app, lambda: not window.working, "B1's figures")
     window.source.set("pen")
     window.rng = np.random.default_rng(4)
     window.test_digit = None

@@ -8,6 +8,7 @@ Importing this package is cheap: Tk, matplotlib and the nets load when the app i
 from __future__ import annotations
 
 import logging
+import sys
 import time
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,11 @@ log = logging.getLogger(__name__)
 
 __all__ = ["build_app", "run_app"]
 
+# How often a thread running Python hands the GIL on. Python's 5 ms made every Tcl call of
+# the Tk thread wait up to 5 ms for a worker drawing figures (How good is it?: a click took
+# 5-20 ms just to start its worker); at 1 ms the Tk thread gets it back within a slice.
+SWITCH_INTERVAL_S = 0.001
+
 
 def build_app(root: tk.Tk | None = None, chart: bool = True) -> App:
     """The app in ``root`` (a new Tk by default). ``chart``: build the chart now; otherwise
@@ -28,6 +34,7 @@ def build_app(root: tk.Tk | None = None, chart: bool = True) -> App:
 
     from digitpad.gui.app import App
 
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
     app = App(root or tk.Tk(className="digitpad"))
     if chart:
         app.ensure_chart()

@@ -6,6 +6,11 @@ Reading 10,000 test digits with five nets takes tens of seconds on a small machi
 runs off the Tk thread (:func:`digitpad.gui.threads.run_in_thread`) with its progress
 said in the window; :mod:`digitpad.quality` keeps the answers per weights, so the window
 opens at once the next time. Not modal: drawing goes on meanwhile.
+
+Choosing a net draws its two figures off the Tk thread too (matplotlib took 70-140 ms a
+switch there; :mod:`digitpad.gui.quality_plots`), one drawing at a time with the newest
+choice winning (:class:`~digitpad.gui.threads.LatestOnly`); the window says "working…"
+meanwhile, then pastes the figures and the mistakes in one go.
 """
 
 from __future__ import annotations
@@ -13,19 +18,19 @@ from __future__ import annotations
 import functools
 import logging
 import tkinter as tk
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from tkinter import ttk
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from digitpad import curves, quality, samples
+from digitpad import quality, samples
 from digitpad.gui import theme
 from digitpad.gui.netbar import label_of
-from digitpad.gui.quality_plots import ConfusionPlot, CurvesPlot
-from digitpad.gui.threads import MainThreadQueue, run_in_thread
+from digitpad.gui.quality_plots import ConfusionPlot, CurvesPlot, Drawn, curves_shown, members_of
+from digitpad.gui.threads import LatestOnly, MainThreadQueue, run_in_thread
 from digitpad.gui.thumbs import ThumbnailGrid
-from digitpad.nets import NAMES, VOTE
+from digitpad.nets import NAMES, Classifier
 from digitpad.reading import percent
 
 if TYPE_CHECKING:
@@ -36,6 +41,7 @@ log = logging.getLogger(__name__)
 NAME = "quality"  # the window's Tk name: one per app, found again by it
 SETS = {"mnist": "MNIST test", "mine": "My drawings"}
 NO_MISTAKES = "No mistakes on this set."
+WORKING = "working…"
 
 
 def open_for(app: App) -> QualityWindow:
@@ -60,7 +66,12 @@ class QualityWindow(tk.Toplevel):
         self.busy: str | None = None  # the set being computed
         self.rng = np.random.default_rng()
         self.test_digit: samples.TestDigit | None = None  # the last one put on the pad
-        self._curves_of: tuple[object, ...] = ()  # the net (and its members) the curves show
+        self.drawing = LatestOnly(app.root)  # the figures, drawn off the Tk thread
+        self.displayed: tuple[str, str] | None = None  # the (net, set) on screen
+        self._on_screen: quality.NetQuality | None = None  # and its numbers
+        self._curves_pasted: tuple[object, ...] = ()  # the net (and its members) the curves show
+        self._curves_drawn: tuple[tuple[object, ...], str, np.ndarray] | None = None  # the worker's
+        self._pasting = 0  # mistakes still to be shown after their figures were pasted
         self.calls = MainThreadQueue(self)  # progress from the worker
         self._header()
         body = ttk.Frame(self)
@@ -92,6 +103,8 @@ class QualityWindow(tk.Toplevel):
                                      command=self.show, takefocus=False)
             button.pack(side=tk.LEFT, padx=(0, 6))
             self.net_buttons[name] = button
+        self.working_label = ttk.Label(row, text="", style="Muted.TLabel")
+        self.working_label.pack(side=tk.RIGHT)
         sets = ttk.Frame(self, padding=(0, 0, 0, 8))
         sets.pack(fill=tk.X)
         ttk.Label(sets, text="On", style="Heading.TLabel").pack(side=tk.LEFT, padx=(0, 8))
@@ -157,7 +170,8 @@ class QualityWindow(tk.Toplevel):
             return
         self.busy = None
         self.judged[which] = (identity, found)
-        self.say("")
+        if self.message.cget("text").startswith("Computing"):  # not what was said since
+            self.say("")
         self.show()
 
     def _failed(self, which: str, error: BaseException) -> None:
@@ -167,8 +181,7 @@ class QualityWindow(tk.Toplevel):
         self.busy = None
         log.warning("How good is it? %s: %s", SETS[which], error)
         self.say(f"{SETS[which]}: {error}", theme.ERROR)
-        self.confusion.show(None, f"{SETS[which]}: not available")
-        self.mistakes.show([])
+        self.show()
 
     # --- what is shown -----------------------------------------------------------------
     @property
@@ -177,39 +190,64 @@ class QualityWindow(tk.Toplevel):
         known = self.judged.get(self.which.get())
         return known[1].get(self.net.get()) if known is not None else None
 
+    @property
+    def working(self) -> bool:
+        """Whether a choice is not wholly on screen yet (its figures being drawn or shown)."""
+        return self.drawing.busy or self._pasting > 0
+
     def show(self) -> None:
+        """Show the chosen net on the chosen set: its figures drawn off the Tk thread, then
+        pasted with its mistakes (a later choice drops what an earlier one drew)."""
         known = self.judged.get(self.which.get())
         for name, button in self.net_buttons.items():
             button.state(["!disabled"] if known is None or name in known[1] else ["disabled"])
-        net, result = self.net.get(), self.shown
-        what = SETS[self.which.get()]
+        net, which, result = self.net.get(), self.which.get(), self.shown
+        what = SETS[which]
         if result is None:
-            state = "computing…" if self.busy == self.which.get() else "not available"
-            self.confusion.show(None, f"{label_of(net)} on {what}: {state}")
-            self.mistakes.show([])
+            state = "computing…" if self.busy == which else "not available"
+            title = f"{label_of(net)} on {what}: {state}"
         else:
-            self.confusion.show(result.confusion, f"{label_of(net)} on {what}: {percent(result.accuracy)}"
-                                f" right ({result.count:,} digits)")
-            self.mistakes.show(result.mistakes)
-        self._show_curves(net)
-
-    def _show_curves(self, net: str) -> None:
-        """The curves of ``net`` (each member's for the vote); redrawn only when they change."""
-        nets = self.app.predictor.nets
-        members = list(nets.values()) if net == VOTE else [nets[net]] if net in nets else []
+            title = f"{label_of(net)} on {what}: {percent(result.accuracy)} right ({result.count:,} digits)"
+        members = members_of(net, self.app.predictor.nets)
         key = (net, *(id(m) for m in members))
-        if key == self._curves_of:
+        self.working_label.configure(text=WORKING)
+        self.drawing.submit(functools.partial(self._draw, result, title, net, key, members),
+                            functools.partial(self._drawn, (net, which), result, title))
+
+    def _draw(self, result: quality.NetQuality | None, title: str, net: str, key: tuple[object, ...],
+              members: Sequence[Classifier]) -> Drawn:
+        """Off the Tk thread: both figures rendered (the curves only when they change) and
+        the mistakes' thumbnails."""
+        matrix = self.confusion.draw(result.confusion if result is not None else None, title)
+        if self._curves_drawn is None or self._curves_drawn[0] != key:
+            found, note, both = curves_shown(net, members)
+            self._curves_drawn = (key, note, self.curves.draw(found, note, both))
+        thumbs = ThumbnailGrid.pictures(result.mistakes if result is not None else [], self.app.scale)
+        return Drawn(matrix, self._curves_drawn, thumbs)
+
+    def _drawn(self, chosen: tuple[str, str], result: quality.NetQuality | None, title: str,
+               drawn: Drawn) -> None:
+        """On the Tk thread: the figures pasted; the mistakes in the next slice (each slice
+        a few ms: together they took up to 30 on a loaded machine)."""
+        if not self.winfo_exists():
             return
-        self._curves_of = key
-        kept = {m.name: curves.learning_curves(m) for m in members}
-        found = [c for c in kept.values() if c is not None]
-        if net != VOTE:
-            note = curves.no_curves_text(members[0]) if members and not found else ""
-            self.curves.show(found, note or ("" if members else f"{net} is not loaded"), both=True)
+        key, note, plot = drawn.curves
+        self.confusion.shown(result.confusion if result is not None else None, title, drawn.matrix)
+        if key != self._curves_pasted:
+            self.curves.shown(note, plot)
+            self._curves_pasted = key
+        self._pasting += 1
+        self.app.root.after_idle(functools.partial(self._show_mistakes, chosen, result, drawn))
+
+    def _show_mistakes(self, chosen: tuple[str, str], result: quality.NetQuality | None,
+                       drawn: Drawn) -> None:
+        self._pasting -= 1
+        if not self.winfo_exists():
             return
-        without = [name for name, c in kept.items() if c is None]
-        note = f"no curves kept for {', '.join(without)} (the vote itself was not trained)" if without else ""
-        self.curves.show(found, note, both=False)
+        self.mistakes.show(result.mistakes if result is not None else [], drawn.thumbs)
+        self.displayed, self._on_screen = chosen, result
+        if not self.working:
+            self.working_label.configure(text="")
 
     def _note(self, mistake: quality.Mistake) -> str:
         return f"read {mistake.answer} ({int(mistake.probability * 100)}%)"  # floor: never "100%"
@@ -219,11 +257,11 @@ class QualityWindow(tk.Toplevel):
 
     # --- onto the pad ------------------------------------------------------------------
     def _mistake_chosen(self, index: int | None) -> None:
-        result = self.shown
+        result = self._on_screen  # the grid's, even while another net's figures are drawn
         mistake = next((m for m in result.mistakes if m.index == index), None) if result else None
-        if mistake is None or result is None:
+        if mistake is None or result is None or self.displayed is None:
             return
-        where = "MNIST test digit" if self.which.get() == "mnist" else "your drawing"
+        where = "MNIST test digit" if self.displayed[1] == "mnist" else "your drawing"
         caption = f"{where} #{mistake.index}: a {mistake.label}"
         self.app.select(result.net, remember=False)
         self.app.show_input_image(mistake.image, samples.picture_of(mistake.image), caption)

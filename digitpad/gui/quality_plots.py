@@ -1,21 +1,27 @@
 """The two plots of Network ▸ How good is it?…: a confusion matrix with its counts in the
-cells, and the learning curves a weights file kept (matplotlib Figures in Tk canvases,
-redrawn with ``draw_idle``; never pyplot)."""
+cells, and the learning curves a weights file kept. Each is a matplotlib Figure drawn by
+Agg into an RGB array off the Tk thread (one job at a time: the window's
+:class:`~digitpad.gui.threads.LatestOnly`), then pasted into a Tk canvas on it: drawing
+one took 50-130 ms, pasting it takes a few (never pyplot)."""
 
 from __future__ import annotations
 
 import logging
 import textwrap
 import tkinter as tk
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import NamedTuple
 
 import numpy as np
+from PIL import Image
 
+from digitpad import curves as kept
 from digitpad.curves import Curves
 from digitpad.gui import theme
 from digitpad.gui.chart import FIGURE_DPI
+from digitpad.gui.inside_views import Picture
 from digitpad.gui.retrain_plot import TRAIN_COLOUR, VAL_COLOUR
+from digitpad.nets import VOTE, Classifier
 
 log = logging.getLogger(__name__)
 
@@ -25,27 +31,69 @@ NOTE_WIDTH = 70  # characters per line of a note in the curves plot
 MEMBER_COLOURS = ("#2563eb", "#0891b2", "#16a34a", "#65a30d", "#9333ea")
 
 
-def _figure(master: tk.Misc, width: int, height: int, scale: float) -> tuple[Any, Any, tk.Widget]:
-    """A Figure of ``width`` x ``height`` logical pixels in a Tk canvas: (figure, canvas, widget)."""
-    from matplotlib.backends.backend_tkagg import FigureCanvasTkAgg
-    from matplotlib.figure import Figure
+class Drawn(NamedTuple):
+    """What the window's worker made for one choice of net: the confusion matrix's
+    picture, the curves' (with what they show and their note), the mistakes' thumbnails."""
 
-    inches = 100 * scale  # the canvas scales the dpi by the screen's pixel ratio itself
-    figure = Figure(figsize=(width / inches, height / inches), dpi=FIGURE_DPI, facecolor=theme.SURFACE)
-    canvas = FigureCanvasTkAgg(figure, master=master)  # type: ignore[no-untyped-call]
-    widget = canvas.get_tk_widget()  # type: ignore[no-untyped-call]
-    widget.configure(highlightthickness=0, background=theme.SURFACE)
-    return figure, canvas, widget
+    matrix: np.ndarray
+    curves: tuple[tuple[object, ...], str, np.ndarray]
+    thumbs: list[Image.Image]
 
 
-class ConfusionPlot:
+def members_of(net: str, nets: Mapping[str, Classifier]) -> list[Classifier]:
+    """The nets whose curves ``net``'s plot shows: itself, or each member of the vote."""
+    return list(nets.values()) if net == VOTE else [nets[net]] if net in nets else []
+
+
+def curves_shown(net: str, members: Sequence[Classifier]) -> tuple[list[Curves], str, bool]:
+    """What :meth:`CurvesPlot.draw` is given for ``net``: the curves its weights files kept,
+    the note saying which are missing, and whether to draw both training and validation."""
+    found = {m.name: kept.learning_curves(m) for m in members}
+    curves = [c for c in found.values() if c is not None]
+    if net != VOTE:
+        note = kept.no_curves_text(members[0]) if members and not curves else ""
+        return curves, note or ("" if members else f"{net} is not loaded"), True
+    without = [name for name, c in found.items() if c is None]
+    note = f"no curves kept for {', '.join(without)} (the vote itself was not trained)" if without else ""
+    return curves, note, False
+
+
+class FigureImage:
+    """A Figure of ``width`` x ``height`` logical pixels (times the screen's pixel ratio,
+    as Tk's own matplotlib canvas would size it), rendered by :meth:`render` on any thread
+    and shown by :meth:`paste` on the Tk thread."""
+
+    def __init__(self, master: tk.Misc, width: int, height: int, scale: float) -> None:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        ratio = round(float(master.tk.call("tk", "scaling")) / (96 / 72), 2)
+        inches = 100 * scale
+        self.figure = Figure(figsize=(width / inches, height / inches), dpi=FIGURE_DPI * ratio,
+                             facecolor=theme.SURFACE)
+        self.agg = FigureCanvasAgg(self.figure)
+        pixels = self.agg.get_width_height()
+        self.widget = tk.Canvas(master, width=pixels[0], height=pixels[1], highlightthickness=0,
+                                background=theme.SURFACE)
+        self._picture = Picture(self.widget)
+
+    def render(self) -> np.ndarray:
+        """The figure as RGB uint8 (H, W, 3): off the Tk thread, one caller at a time."""
+        self.agg.draw()  # type: ignore[no-untyped-call]
+        return np.array(self.agg.buffer_rgba())[..., :3]  # type: ignore[no-untyped-call]
+
+    def paste(self, picture: np.ndarray) -> None:
+        self._picture.show(picture)
+
+
+class ConfusionPlot(FigureImage):
     """Rows: the true digit; columns: the answer; each cell its count, coloured by its share
     of the row (so each digit's errors show whatever its count). Built once; a new matrix
     only changes the picture's data and the cells' texts (rebuilding the axes took
-    ~100 ms a net on the Tk thread)."""
+    ~100 ms a net). ``counts`` and ``title`` are what is pasted (set by :meth:`shown`)."""
 
     def __init__(self, master: tk.Misc, width: int, height: int, scale: float) -> None:
-        self.figure, self.canvas, self.widget = _figure(master, width, height, scale)
+        super().__init__(master, width, height, scale)
         self.figure.subplots_adjust(left=0.13, right=0.98, top=0.9, bottom=0.11)
         ax = self.axes = self.figure.add_subplot()
         self.counts: np.ndarray = np.zeros((10, 10), np.int64)
@@ -62,16 +110,16 @@ class ConfusionPlot:
         for spine in ax.spines.values():
             spine.set_color(theme.BORDER)
 
-    def show(self, counts: np.ndarray | None, title: str) -> None:
-        """``counts`` int (10, 10), row = true digit, column = answer; None: only ``title``."""
-        self.title = title
+    def draw(self, counts: np.ndarray | None, title: str) -> np.ndarray:
+        """The figure for ``counts`` int (10, 10), row = true digit, column = answer (None:
+        only ``title``), rendered (off the Tk thread)."""
         self.heading.set_text(title)
-        self.counts = np.zeros((10, 10), np.int64) if counts is None else np.asarray(counts, np.int64)
-        rows = np.maximum(self.counts.sum(axis=1, keepdims=True), 1)
-        share = (self.counts / rows) ** GAMMA
+        matrix = np.zeros((10, 10), np.int64) if counts is None else np.asarray(counts, np.int64)
+        rows = np.maximum(matrix.sum(axis=1, keepdims=True), 1)
+        share = (matrix / rows) ** GAMMA
         self.image.set_data(share)
         for (true, answer), text in self.cells.items():
-            count = int(self.counts[true, answer])
+            count = int(matrix[true, answer])
             wrong = true != answer
             light = theme.ERROR if wrong else theme.TEXT
             text.set_text(str(count) if count else "")
@@ -79,32 +127,44 @@ class ConfusionPlot:
             text.set_color("white" if share[true, answer] > CELL_TEXT_DARK else light)
             text.set_fontsize(7 if count >= 1000 else 8)
             text.set_fontweight("bold" if wrong else "normal")
-        self.canvas.draw_idle()
+        return self.render()
+
+    def shown(self, counts: np.ndarray | None, title: str, picture: np.ndarray) -> None:
+        """Paste what :meth:`draw` made of ``counts`` and ``title`` (on the Tk thread)."""
+        self.counts = np.zeros((10, 10), np.int64) if counts is None else np.asarray(counts, np.int64)
+        self.title = title
+        self.paste(picture)
 
     def texts(self) -> dict[tuple[int, int], str]:
         """What each non-empty cell says, by (true digit, answer): for the tests."""
         return {cell: text.get_text() for cell, text in self.cells.items() if text.get_text()}
 
 
-class CurvesPlot:
+class CurvesPlot(FigureImage):
     """Accuracy per epoch on the training and the validation images, with the kept epoch
-    marked; for the vote, each member's validation curve. Nets without curves are named."""
+    marked; for the vote, each member's validation curve. Nets without curves are named.
+    ``note`` is the note of what is pasted (set by :meth:`shown`)."""
 
     def __init__(self, master: tk.Misc, width: int, height: int, scale: float) -> None:
-        self.figure, self.canvas, self.widget = _figure(master, width, height, scale)
+        super().__init__(master, width, height, scale)
         self.figure.subplots_adjust(left=0.12, right=0.97, top=0.84, bottom=0.2)
         self.axes = self.figure.add_subplot()
         self.note = ""
 
-    def show(self, curves: Sequence[Curves], note: str, both: bool) -> None:
+    def shown(self, note: str, picture: np.ndarray) -> None:
+        """Paste what :meth:`draw` made (on the Tk thread)."""
+        self.note = note
+        self.paste(picture)
+
+    def draw(self, curves: Sequence[Curves], note: str, both: bool) -> np.ndarray:
         """``curves``: one net's (``both``: training and validation) or several nets'
-        validation curves; ``note``: said in the plot (why some or all are missing)."""
+        validation curves; ``note``: said in the plot (why some or all are missing);
+        rendered (off the Tk thread)."""
         from matplotlib.ticker import MaxNLocator, PercentFormatter
 
         ax = self.axes
         ax.clear()
         ax.set_axis_on()  # a note alone turned it off
-        self.note = note
         ax.set_facecolor(theme.SURFACE)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
@@ -125,7 +185,7 @@ class CurvesPlot:
         if note:
             ax.text(0.5, 0.5 if not curves else 0.08, textwrap.fill(note, NOTE_WIDTH), transform=ax.transAxes,
                     ha="center", va="center", color=theme.MUTED, fontsize=9 if not curves else 7)
-        self.canvas.draw_idle()
+        return self.render()
 
     def _plot(self, curve: Curves, index: int, both: bool) -> None:
         ax = self.axes

@@ -91,6 +91,67 @@ def _finish(calls: MainThreadQueue, callback: Callable[[Any], None] | None, valu
         raise value
 
 
+class LatestOnly:
+    """Work asked for faster than it is done (a view following the pen, a window switching
+    nets): one job at a time, each by :func:`run_in_thread`; a request made while one runs
+    waits, replacing any that waited before it, and a result reaches its callback only if
+    nothing was asked (or :meth:`cancel` called) after it, so a stale result never
+    overwrites a newer one. One job at a time also means the jobs' own objects (a
+    matplotlib Figure) are never used by two threads at once."""
+
+    def __init__(self, widget: tk.Misc) -> None:
+        self.widget = widget
+        self.running = False
+        self._generation = 0
+        self._next: tuple[int, Callable[[], Any], Callable[[Any], None],
+                          Callable[[BaseException], None] | None] | None = None
+
+    @property
+    def busy(self) -> bool:
+        """Whether a job runs or waits."""
+        return self.running or self._next is not None
+
+    def submit(self, work: Callable[[], Any], on_done: Callable[[Any], None],
+               on_error: Callable[[BaseException], None] | None = None) -> None:
+        """``work()`` off the Tk thread, then ``on_done(result)`` on it unless asked again."""
+        self._generation += 1
+        self._next = (self._generation, work, on_done, on_error)
+        if not self.running:
+            self._start()
+
+    def cancel(self) -> None:
+        """Drop what waits and the result of what runs."""
+        self._generation += 1
+        self._next = None
+
+    def _start(self) -> None:
+        assert self._next is not None
+        generation, work, on_done, on_error = self._next
+        self._next, self.running = None, True
+        run_in_thread(self.widget, work, functools.partial(self._done, generation, on_done),
+                      functools.partial(self._failed, generation, on_error))
+
+    def _done(self, generation: int, on_done: Callable[[Any], None], result: Any) -> None:
+        if self._finished(generation):
+            on_done(result)
+
+    def _failed(self, generation: int, on_error: Callable[[BaseException], None] | None,
+                error: BaseException) -> None:
+        if not self._finished(generation):
+            log.debug("stale work failed: %r", error)
+        elif on_error is not None:
+            on_error(error)
+        else:
+            raise error
+
+    def _finished(self, generation: int) -> bool:
+        """Start what waits; whether the finished job's result is still wanted."""
+        self.running = False
+        if self._next is not None:
+            self._start()
+        return generation == self._generation
+
+
 class LineProcess:
     """A child process whose stdout lines reach ``on_line`` on the Tk thread, and whose
     exit code then reaches ``on_exit(code, stderr_tail)``."""

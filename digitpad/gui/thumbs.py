@@ -11,7 +11,7 @@ from tkinter import ttk
 from typing import Any, Protocol
 
 import numpy as np
-from PIL import ImageTk
+from PIL import Image, ImageTk
 
 from digitpad.drawings import Drawing
 from digitpad.gui import theme
@@ -78,13 +78,20 @@ class ThumbnailGrid(ttk.Frame):
         for sequence in ("<MouseWheel>", "<Button-4>", "<Button-5>"):
             self.canvas.bind(sequence, self._wheel)
 
-    def show(self, drawings: Sequence[Thumb]) -> None:
-        """Draw ``drawings`` in this order; the selection stays if its drawing does."""
+    @staticmethod
+    def pictures(drawings: Sequence[Thumb], scale: float) -> list[Image.Image]:
+        """The cells' pictures of ``drawings``, for :meth:`show` (on any thread: no Tk)."""
+        return [Preview.render(d.image, round(THUMB * scale)) for d in drawings]
+
+    def show(self, drawings: Sequence[Thumb], pictures: Sequence[Image.Image] | None = None) -> None:
+        """Draw ``drawings`` in this order (``pictures``: theirs from :meth:`pictures`, made
+        beforehand off the Tk thread); the selection stays if its drawing does."""
         self.canvas.delete("all")
         self._photos = []
         self.ids = [d.id for d in drawings]
-        for index, drawing in enumerate(drawings):
-            self._cell(index, drawing)
+        made = pictures if pictures is not None else self.pictures(drawings, self.scale)
+        for index, (drawing, picture) in enumerate(zip(drawings, made)):
+            self._cell(index, drawing, picture)
         rows = -(-len(drawings) // COLUMNS)
         self.canvas.configure(scrollregion=(0, 0, COLUMNS * self.cell_w, max(1, rows) * self.cell_h))
         if not drawings:
@@ -93,7 +100,7 @@ class ThumbnailGrid(ttk.Frame):
                                     fill=theme.MUTED, justify=tk.CENTER, font=("TkDefaultFont", 10))
         self.select(self.selected if self.selected in self.ids else None, notify=False)
 
-    def _cell(self, index: int, drawing: Thumb) -> None:
+    def _cell(self, index: int, drawing: Thumb, picture: Image.Image) -> None:
         s = self.scale
         x0, y0 = (index % COLUMNS) * self.cell_w, (index // COLUMNS) * self.cell_h
         centre = x0 + self.cell_w / 2
@@ -102,7 +109,7 @@ class ThumbnailGrid(ttk.Frame):
         self.canvas.create_rectangle(x0 + inset, y0 + inset, x0 + self.cell_w - inset,
                                      y0 + self.cell_h - inset, outline="", width=round(2 * s),
                                      tags=(tag, "frame"))
-        photo = ImageTk.PhotoImage(Preview.render(drawing.image, round(THUMB * s)), master=self.canvas)
+        photo = ImageTk.PhotoImage(picture, master=self.canvas)
         self._photos.append(photo)
         self.canvas.create_image(centre, y0 + 9 * s, image=photo, anchor=tk.N, tags=tag)
         self.canvas.create_text(centre, y0 + (THUMB + 21) * s, text=str(drawing.label), fill=theme.TEXT,

@@ -1,6 +1,7 @@
 """Network ▸ How good is it?…: opened from the menu, computed off the Tk thread, its
 confusion matrices equal to a direct computation (MNIST test and my drawings), a mistake
-clicked onto the pad and read there, and "Give me a test digit".
+clicked onto the pad and read there, "Give me a test digit", and a second net chosen
+while the first one's figures are still being drawn (off the Tk thread) winning.
 
 A tiny MNIST-like data folder (IDX files written here, 60 random test images) keeps it
 fast; the nets are the random-weight B1-B4 of the ``gui`` fixture."""
@@ -73,7 +74,18 @@ def open_window(gui: Harness) -> QualityWindow:
 
 
 def wait_shown(gui: Harness, window: QualityWindow) -> None:
-    gui.wait_for(lambda: window.shown is not None, 60, "the window's confusion matrix")
+    """Until the chosen net's numbers are known and its figures are on screen."""
+    gui.wait_for(lambda: window.shown is not None and not window.working
+                 and window.displayed == (window.net.get(), window.which.get()), 60,
+                 "the window's confusion matrix")
+
+
+def choose(gui: Harness, window: QualityWindow, name: str) -> None:
+    """Click ``name``'s button and wait until its figures are drawn and pasted."""
+    window.net_buttons[name].invoke()
+    assert window.working and window.working_label.cget("text") == "working…"
+    wait_shown(gui, window)
+    assert window.working_label.cget("text") == ""
 
 
 def direct_confusion(predicted: np.ndarray, labels: np.ndarray) -> np.ndarray:
@@ -93,16 +105,14 @@ def test_mnist_matrices_equal_a_direct_count(gui: Harness, tiny_mnist: tuple[np.
     for name in SPECS:
         if name not in nets:
             continue
-        window.net.set(name)
-        window.show()
+        choose(gui, window, name)
         expected = direct_confusion(nets[name].predict_proba(x).argmax(axis=1), labels)
         np.testing.assert_array_equal(window.confusion.counts, expected)
         assert window.confusion.texts() == {(t, a): str(n) for (t, a), n in np.ndenumerate(expected) if n}
         right = np.trace(expected) / TEST_IMAGES
         assert f"{name} on MNIST test: " in window.confusion.title and "(60 digits)" in window.confusion.title
         assert abs(window.shown.accuracy - right) < 1e-9  # type: ignore[union-attr]
-    window.net.set(VOTE)
-    window.show()
+    choose(gui, window, VOTE)
     vote = evaluate(nets, x, labels.astype(np.int64))[VOTE].confusion()
     np.testing.assert_array_equal(window.confusion.counts, vote)
 
@@ -134,6 +144,7 @@ def test_mistakes_are_sorted_and_go_on_the_pad(gui: Harness,
 def test_test_digit_buttons(gui: Harness, tiny_mnist: tuple[np.ndarray, np.ndarray]) -> None:
     images, labels = tiny_mnist
     window = open_window(gui)
+    wait_shown(gui, window)
     window.test_button.invoke()
     gui.wait_for(lambda: window.test_digit is not None, 30, "an MNIST test digit")
     digit = window.test_digit
@@ -168,8 +179,8 @@ def test_my_drawings_matrix_and_reopening(gui: Harness, tiny_mnist: tuple[np.nda
     window.which.set("mine")
     window.refresh()
     gui.wait_for(lambda: window.busy is None and window.shown is not None, 30, "my drawings")
-    window.net.set("B3")
-    window.show()
+    wait_shown(gui, window)
+    choose(gui, window, "B3")
     b3 = load_every()[0]["B3"]
     expected = direct_confusion(b3.predict_proba(x).argmax(axis=1), labels[:14])
     np.testing.assert_array_equal(window.confusion.counts, expected)
@@ -179,3 +190,32 @@ def test_my_drawings_matrix_and_reopening(gui: Harness, tiny_mnist: tuple[np.nda
     again = open_window(gui)  # the MNIST answers are kept: shown at once, nothing computed
     assert again is not window and again.busy is None and again.shown is not None
     assert list(quality.cache_folder().glob("B1-*.npy"))  # and kept on disk for next time
+
+
+def test_a_second_net_chosen_while_drawing_wins(gui: Harness,
+                                                tiny_mnist: tuple[np.ndarray, np.ndarray]) -> None:
+    """B1 then B3 at once: B1's figures, drawn meanwhile, never replace B3's."""
+    _, labels = tiny_mnist
+    window = open_window(gui)
+    wait_shown(gui, window)
+    pasted: list[str] = []
+    paste = window.confusion.shown
+
+    def recorded(counts: np.ndarray | None, title: str, picture: np.ndarray) -> None:
+        pasted.append(title)
+        paste(counts, title, picture)
+
+    window.confusion.shown = recorded  # type: ignore[method-assign]
+    window.net_buttons["B1"].invoke()
+    window.net_buttons["B3"].invoke()  # before B1's figures are back
+    assert window.working
+    wait_shown(gui, window)
+    gui.pump(0.2)  # nothing late comes after
+    assert window.displayed == ("B3", "mnist") and window.net.get() == "B3"
+    assert len(pasted) == 1 and pasted[0].startswith("B3 on MNIST test: ")
+    assert window.confusion.title == pasted[0]
+    b3 = load_every()[0]["B3"]
+    x = tiny_mnist[0].astype(np.float32) / 255
+    np.testing.assert_array_equal(window.confusion.counts,
+                                  direct_confusion(b3.predict_proba(x).argmax(axis=1), labels))
+    assert window.mistakes.ids == [m.index for m in window.shown.mistakes]  # type: ignore[union-attr]
