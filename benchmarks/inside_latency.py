@@ -7,8 +7,10 @@ generated mouse events, as in ``benchmarks/gui_latency.py``. Measured:
    window's pen-up to updated digit, chart and preview (the app's own debug timer);
 2. with the window open, for each net: from the last stroke's button release until the
    look-inside view is redrawn and on screen (two rounds of idle handlers after it drew,
-   as the app's timer does), the main window's own pen-up latency meanwhile, and how long
-   each refresh of the view took on the Tk thread.
+   as the app's timer does), the main window's own pen-up latency meanwhile, how long
+   each refresh of the view took on the Tk thread, and the longest stall of the Tk event
+   loop from that release until the view is on screen
+   (:class:`digitpad.gui.timing.StallMeter`, ticking every 2 ms).
 
     python benchmarks/inside_latency.py [--digits 30] [--nets B1 B2 B3 B4 K1 vote] [--main-only]
 
@@ -62,23 +64,37 @@ def main_window_ms(app: object, digits: list[list[np.ndarray]]) -> float:
     return statistics.median(timer.samples) * 1000
 
 
-def inside_ms(app: object, window: object, digits: list[list[np.ndarray]]) -> list[float]:
-    """Per digit: the last pen-up until the look-inside view is on screen, in ms."""
+def settled(root: object, window: object) -> None:
+    """Until the view has nothing in flight (older code: it never had)."""
+    root.update()  # type: ignore[attr-defined]
+    while getattr(window, "busy", False):
+        root.update()  # type: ignore[attr-defined]
+        time.sleep(0.001)
+
+
+def inside_ms(app: object, window: object, digits: list[list[np.ndarray]]) -> tuple[list[float], list[float]]:
+    """Per digit: the last pen-up until the look-inside view is on screen, and the longest
+    Tk stall meanwhile, in ms."""
+    from digitpad.gui.timing import StallMeter
+
     root = app.root  # type: ignore[attr-defined]
-    found = []
+    found, stalls = [], []
     for strokes in digits:
         app.clear()  # type: ignore[attr-defined]
         root.update()
         events = list(replay.events(app.pad, strokes))  # type: ignore[attr-defined]
         for event in events[:-1]:
             event()
-        root.update()
+        settled(root, window)
+        meter = StallMeter(root, period_ms=2)
+        meter.start()
         began = time.perf_counter()
         events[-1]()  # the last button release
         while window.shown_at < began:  # type: ignore[attr-defined]
             root.update()
         found.append((window.shown_at - began) * 1000)  # type: ignore[attr-defined]
-    return found
+        stalls.append(meter.stop() * 1000)
+    return found, stalls
 
 
 def run(args: argparse.Namespace) -> None:
@@ -99,18 +115,19 @@ def run(args: argparse.Namespace) -> None:
     window = inside.open_for(app)
     print(f"\nlook-inside window open ({args.digits} pen-drawn digits per net; goal <= {GOAL_MS} ms):")
     print("net    pen-up to view (median, 90th pct)   main window meanwhile   "
-          "view's work on the Tk thread (median, max)")
+          "view's work on the Tk thread (median, max)   longest Tk stall (median, max)")
     for name in args.nets:
         app.select(name, remember=False)
         inside_ms(app, window, digits[:2])
         window.work_ms.clear()
         app.timer.samples.clear()
-        found = inside_ms(app, window, digits)
+        found, stalls = inside_ms(app, window, digits)
         main = statistics.median(app.timer.samples) * 1000
         work = window.work_ms
         print(f"{name:5s}  {statistics.median(found):6.1f} ms, {np.percentile(found, 90):6.1f} ms"
               f"                 {main:6.1f} ms"
-              f"                {statistics.median(work):5.1f} ms, {max(work):5.1f} ms")
+              f"                {statistics.median(work):5.1f} ms, {max(work):5.1f} ms"
+              f"                {statistics.median(stalls):5.1f} ms, {max(stalls):5.1f} ms")
     window.close()
     app.root.update()
     again = main_window_ms(app, digits)

@@ -7,9 +7,12 @@ prediction; with the window closed the list is empty and nothing extra runs. Swi
 neuron off puts a :class:`~digitpad.inside.mlp.MaskedMLP` in place of the net in the
 app's reader, so the main window's answer, chart and the vote all read through
 :mod:`digitpad.reading` with the neuron off; Reset and closing the window put the net
-back. Everything here runs on the Tk thread: a refresh took 4.6-14.9 ms median per
-net (``benchmarks/inside_latency.py``; K1 the most, single ones up to 40 ms on a loaded
-2-core machine), under the 20 ms that would call for a thread.
+back. B1-B4 and the vote are looked inside on the Tk thread (4.6-10.6 ms median a
+refresh, ``benchmarks/inside_latency.py``); K1, whose refreshes reached 40 ms on a loaded
+2-core machine, off it: its maps, head and why-map are computed and coloured in a worker
+(:func:`~digitpad.gui.inside_views.conv_pictures`, one at a time by
+:class:`~digitpad.gui.threads.LatestOnly`, a newer drawing dropping an older result)
+and only pasted on the Tk thread.
 """
 
 from __future__ import annotations
@@ -26,9 +29,9 @@ import numpy as np
 
 from digitpad.gui import keys, theme
 from digitpad.gui.inside_mlp import MLPView
-from digitpad.gui.inside_views import ConvView, VoteView, WhyPanel
+from digitpad.gui.inside_views import ConvPictures, ConvView, VoteView, WhyPanel, conv_pictures
 from digitpad.gui.netbar import label_of
-from digitpad.inside import cnn as cnn_inside
+from digitpad.gui.threads import LatestOnly
 from digitpad.inside import mlp as mlp_inside
 from digitpad.inside import why
 from digitpad.nets import VOTE
@@ -66,6 +69,7 @@ class InsideWindow(tk.Toplevel):
         self.updates, self.shown_at = 0, 0.0  # refreshes drawn, and when the last was on screen
         self.work_ms: list[float] = []  # time each refresh took on the Tk thread
         self._pending: str | None = None
+        self.k1 = LatestOnly(app.root, functools.partial(one_thread_if_small, 1))  # K1's pictures
         self._header()
         body = ttk.Frame(self)
         body.pack(fill=tk.BOTH, expand=True)
@@ -114,6 +118,11 @@ class InsideWindow(tk.Toplevel):
             self._pending = "waiting"
             self.after_idle(lambda: self.after_idle(lambda: self.after_idle(self.refresh)))
 
+    @property
+    def busy(self) -> bool:
+        """Whether K1's pictures for the latest drawing are still being made."""
+        return self.k1.busy
+
     def refresh(self) -> None:
         self._pending = None
         if not self.winfo_exists():
@@ -121,18 +130,45 @@ class InsideWindow(tk.Toplevel):
         started = time.perf_counter()
         self._forget_replaced()
         name, image, reading = self.app.selected.get(), self.app.preview.image, self.app.prediction
-        self.heading.configure(text=f"Look inside {label_of(name)}")
-        self.answer.configure(text=reading.text if reading is not None else "draw a digit")
+        net = self.app.predictor.nets.get(name)
+        if isinstance(net, ConvNet) and image is not None:
+            answer, runner_up = (reading.digit, reading.runner_up) if reading is not None else (None, 0)
+            work = functools.partial(conv_pictures, net, image, answer, runner_up, self.app.scale,
+                                     self.why.pixels)
+            spent = time.perf_counter() - started
+            self.k1.submit(work, functools.partial(self._k1_made, name, reading, spent))
+            return
+        self.k1.cancel()  # what it still makes is for an older view than this one
+        self._say(name, reading)
         with one_thread_if_small(1):
             if name == VOTE:
                 self._show_vote(image, reading)
-            elif name in self.app.predictor.nets:
+            elif net is not None:
                 self._show_net(name, image, reading)
+        self._shown_now(time.perf_counter() - started)
+
+    def _k1_made(self, name: str, reading: Reading | None, spent: float, made: ConvPictures) -> None:
+        """On the Tk thread: K1's pictures of the latest drawing, pasted."""
+        if not self.winfo_exists():
+            return
+        started = time.perf_counter()
+        self._say(name, reading)
+        self._use(self.conv_view)
+        self.conv_view.draw(made.grids, made.top, made.answer)
+        self.why.show_heat(made.heat, made.answer or 0, made.runner_up)
+        self._shown_now(spent + time.perf_counter() - started)
+
+    def _say(self, name: str, reading: Reading | None) -> None:
+        self.heading.configure(text=f"Look inside {label_of(name)}")
+        self.answer.configure(text=reading.text if reading is not None else "draw a digit")
+
+    def _shown_now(self, spent: float) -> None:
+        """After a view was drawn, which took ``spent`` s on the Tk thread in all."""
         count = sum(off.count for off in self.off.values())
         self.switched.configure(text=", ".join(f"{n}: {o.count} off" for n, o in self.off.items()
                                                if o.count))
         self.reset_button.configure(state=tk.NORMAL if count else tk.DISABLED)
-        self.work_ms.append((time.perf_counter() - started) * 1000)
+        self.work_ms.append(spent * 1000)
         self.updates += 1
         self.after_idle(lambda: self.after_idle(self._on_screen))
 
@@ -156,16 +192,9 @@ class InsideWindow(tk.Toplevel):
             self._use(self.mlp_view)
             t = mlp_inside.trace(mlp, image, off) if image is not None else None
             self.mlp_view.show(mlp, off, t, answer)
-        elif isinstance(net, ConvNet):
+        elif isinstance(net, ConvNet):  # with a drawing, K1 is looked inside off the Tk thread
             self._use(self.conv_view)
-            ct = cnn_inside.trace(net, image) if image is not None else None
-            top = cnn_inside.head_inputs(net, ct, answer) if ct is not None and answer is not None else []
-            self.conv_view.show(ct, top, answer)
-            if ct is not None and image is not None and reading is not None:  # one trace for both
-                direction = why.direction(reading.digit, reading.runner_up)
-                picture = cnn_inside.input_gradient(net, ct, direction).astype(np.float64) * image
-                self._show_why(net, image, reading, picture)
-                return
+            self.conv_view.show(None, [], answer)
         self._show_why(net, image, reading)
 
     def _show_why(self, net: object, image: np.ndarray | None, reading: Reading | None,
@@ -229,6 +258,7 @@ class InsideWindow(tk.Toplevel):
     def close(self) -> None:
         """Close the window and put every switched-off neuron back on."""
         had_off = any(off.count for off in self.off.values())
+        self.k1.cancel()
         self._restore()
         if self.schedule in self.app.listeners:
             self.app.listeners.remove(self.schedule)

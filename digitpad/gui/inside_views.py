@@ -1,6 +1,7 @@
 """The other parts of Network ▸ Look inside…: the why-map (every net and the vote), K1's
 feature maps and dense head, and the vote's members side by side. Each view gets
-arrays already computed (:mod:`digitpad.inside`) and only draws them."""
+arrays already computed (:mod:`digitpad.inside`) and only draws them; K1's pictures
+(:func:`conv_pictures`) are made off the Tk thread, and only pasted on it."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import logging
 import tkinter as tk
 import tkinter.font as tkfont
 from collections.abc import Mapping
+from dataclasses import dataclass
 from fractions import Fraction
 from tkinter import ttk
 
@@ -15,13 +17,42 @@ import numpy as np
 from PIL import Image, ImageTk
 
 from digitpad.gui import theme
-from digitpad.inside import pictures
+from digitpad.inside import cnn as cnn_inside
+from digitpad.inside import pictures, why
 from digitpad.inside.cnn import ConvTrace, HeadInput
+from digitpad.nets.cnn import ConvNet
 
 log = logging.getLogger(__name__)
 
 # conv layer -> (columns of the grid, tile pixels at scale 1)
 GRIDS = {"conv1": (8, 28), "conv2": (8, 28), "conv3": (16, 14), "conv4": (16, 14), "conv5": (16, 10)}
+
+
+@dataclass(frozen=True)
+class ConvPictures:
+    """K1 looked inside for one image, ready to paste: ``grids`` each conv layer's maps
+    (RGB, :meth:`ConvView.grids`), ``top`` the dense head's top inputs into ``answer``,
+    ``heat`` the why-map over the image (RGB, :func:`digitpad.inside.pictures.heat`;
+    None without an answer)."""
+
+    grids: dict[str, np.ndarray]
+    top: list[HeadInput]
+    answer: int | None
+    runner_up: int
+    heat: np.ndarray | None
+
+
+def conv_pictures(net: ConvNet, image: np.ndarray, answer: int | None, runner_up: int,
+                  scale: float, why_pixels: int) -> ConvPictures:
+    """Everything the K1 view and the why-map show (no Tk: run off the Tk thread): one
+    trace serves the maps, the head and the gradient."""
+    t = cnn_inside.trace(net, image)
+    top = cnn_inside.head_inputs(net, t, answer) if answer is not None else []
+    heat = None
+    if answer is not None:
+        gradient = cnn_inside.input_gradient(net, t, why.direction(answer, runner_up))
+        heat = pictures.heat(gradient.astype(np.float64) * image, image, why_pixels)
+    return ConvPictures(ConvView.grids(t, scale), top, answer, runner_up, heat)
 
 
 class Picture:
@@ -73,13 +104,19 @@ class WhyPanel(ttk.Frame):
         self._shown = Picture(self.canvas)
 
     def show(self, why: np.ndarray | None, image: np.ndarray | None, answer: int, runner_up: int) -> None:
-        if why is None or image is None:
+        self.show_heat(pictures.heat(why, image, self.pixels) if why is not None and image is not None
+                       else None, answer, runner_up)
+
+    def show_heat(self, heat: np.ndarray | None, answer: int, runner_up: int) -> None:
+        """``heat``: the map already coloured (:func:`digitpad.inside.pictures.heat` at
+        :attr:`pixels`); None: nothing to say."""
+        if heat is None:
             self.picture = None
             self._shown.show(None)
             self.heading.configure(text="Why?")
             self.legend.configure(text="draw a digit")
             return
-        self.picture = pictures.heat(why, image, self.pixels)
+        self.picture = heat
         self._shown.show(self.picture)
         self.heading.configure(text=f"Why {answer}, not {runner_up}?")
         self.legend.configure(text=f"red: ink that pushed toward {answer}; blue: toward "
@@ -115,14 +152,23 @@ class ConvView(ttk.Frame):
                               highlightthickness=0, background=theme.SURFACE)
         self.head.pack(anchor=tk.W)
 
+    @staticmethod
+    def grids(t: ConvTrace, scale: float) -> dict[str, np.ndarray]:
+        """Each conv layer's maps as one RGB picture (no Tk: on any thread)."""
+        return {name: pictures.map_grid(t.maps[name], columns, max(1, round(tile * scale)))
+                for name, (columns, tile) in GRIDS.items()}
+
     def show(self, t: ConvTrace | None, top: list[HeadInput], answer: int | None) -> None:
-        for name, (columns, tile) in GRIDS.items():
-            if t is None:
+        self.draw(self.grids(t, self.scale) if t is not None else None, top, answer)
+
+    def draw(self, grids: Mapping[str, np.ndarray] | None, top: list[HeadInput], answer: int | None) -> None:
+        """Paste ``grids`` (:meth:`grids`; None: an empty view) and draw the head's bars."""
+        for name in GRIDS:
+            if grids is None:
                 self._shown[name].show(None)
                 continue
-            picture = pictures.map_grid(t.maps[name], columns, max(1, round(tile * self.scale)))
-            self.pictures[name] = picture
-            self._shown[name].show(picture)
+            self.pictures[name] = grids[name]
+            self._shown[name].show(grids[name])
         self._show_head(top, answer)
 
     def _show_head(self, top: list[HeadInput], answer: int | None) -> None:

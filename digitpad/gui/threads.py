@@ -16,18 +16,20 @@ import threading
 import tkinter as tk
 from collections import deque
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, ExitStack
 from typing import Any
 
 log = logging.getLogger(__name__)
 
 POLL_MS = 40
+LATEST_POLL_MS = 5  # LatestOnly's results are awaited: the user is looking at them
 
 
 class MainThreadQueue:
     """Calls put from any thread run later on the Tk thread, in order."""
 
-    def __init__(self, widget: tk.Misc) -> None:
-        self.widget = widget
+    def __init__(self, widget: tk.Misc, poll_ms: int = POLL_MS) -> None:
+        self.widget, self.poll_ms = widget, poll_ms
         self._queue: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
         self._users = 0
         self._pending: str | None = None
@@ -36,7 +38,7 @@ class MainThreadQueue:
         """Start polling (counted: call :meth:`release` as often)."""
         self._users += 1
         if self._pending is None:
-            self._pending = self.widget.after(POLL_MS, self._poll)
+            self._pending = self.widget.after(self.poll_ms, self._poll)
 
     def release(self) -> None:
         self._users = max(0, self._users - 1)
@@ -58,14 +60,15 @@ class MainThreadQueue:
             self.drain()
         finally:
             if self._users > 0 and self.widget.winfo_exists():
-                self._pending = self.widget.after(POLL_MS, self._poll)
+                self._pending = self.widget.after(self.poll_ms, self._poll)
 
 
 def run_in_thread(widget: tk.Misc, work: Callable[[], Any], on_done: Callable[[Any], None],
-                  on_error: Callable[[BaseException], None] | None = None) -> threading.Thread:
+                  on_error: Callable[[BaseException], None] | None = None,
+                  poll_ms: int = POLL_MS) -> threading.Thread:
     """Run ``work()`` in a daemon thread; then ``on_done(result)`` (or ``on_error(exc)``)
-    on the Tk thread."""
-    calls = MainThreadQueue(widget)
+    on the Tk thread, looked for every ``poll_ms``."""
+    calls = MainThreadQueue(widget, poll_ms)
     calls.acquire()
 
     def body() -> None:
@@ -97,19 +100,28 @@ class LatestOnly:
     waits, replacing any that waited before it, and a result reaches its callback only if
     nothing was asked (or :meth:`cancel` called) after it, so a stale result never
     overwrites a newer one. One job at a time also means the jobs' own objects (a
-    matplotlib Figure) are never used by two threads at once."""
+    matplotlib Figure) are never used by two threads at once.
 
-    def __init__(self, widget: tk.Misc) -> None:
-        self.widget = widget
+    ``hold()``, if given, is a context entered on the Tk thread when a job starts and left
+    when the last one ends: :func:`digitpad.nets.threads.one_thread_if_small` for K1,
+    whose products ran on two BLAS threads in the worker (48 ms instead of 1.4 with the
+    other core busy) when only the worker limited them: numpy's OpenBLAS took the limit
+    from the Tk thread, not from the worker."""
+
+    def __init__(self, widget: tk.Misc,
+                 hold: Callable[[], AbstractContextManager[object]] | None = None) -> None:
+        self.widget, self._hold = widget, hold
+        self._held: ExitStack | None = None
         self.running = False
-        self._generation = 0
+        self._generation = 0  # of the latest request (or cancel)
+        self._running = 0  # of the job running
         self._next: tuple[int, Callable[[], Any], Callable[[Any], None],
                           Callable[[BaseException], None] | None] | None = None
 
     @property
     def busy(self) -> bool:
-        """Whether a job runs or waits."""
-        return self.running or self._next is not None
+        """Whether a result is still to come: a job waits, or the running one's is wanted."""
+        return self._next is not None or (self.running and self._running == self._generation)
 
     def submit(self, work: Callable[[], Any], on_done: Callable[[Any], None],
                on_error: Callable[[BaseException], None] | None = None) -> None:
@@ -127,9 +139,12 @@ class LatestOnly:
     def _start(self) -> None:
         assert self._next is not None
         generation, work, on_done, on_error = self._next
-        self._next, self.running = None, True
+        self._next, self.running, self._running = None, True, generation
+        if self._hold is not None and self._held is None:
+            self._held = ExitStack()
+            self._held.enter_context(self._hold())
         run_in_thread(self.widget, work, functools.partial(self._done, generation, on_done),
-                      functools.partial(self._failed, generation, on_error))
+                      functools.partial(self._failed, generation, on_error), LATEST_POLL_MS)
 
     def _done(self, generation: int, on_done: Callable[[Any], None], result: Any) -> None:
         if self._finished(generation):
@@ -149,6 +164,9 @@ class LatestOnly:
         self.running = False
         if self._next is not None:
             self._start()
+        elif self._held is not None:
+            self._held.close()
+            self._held = None
         return generation == self._generation
 
 

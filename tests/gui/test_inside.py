@@ -1,8 +1,10 @@
 """Network ▸ Look inside…: drawn on the pad, opened from the menu, neurons hovered,
-clicked and switched off, checked against numpy forward passes of the shipped nets."""
+clicked and switched off, checked against numpy forward passes of the shipped nets; K1
+looked inside off the Tk thread, an older result never drawn over a newer view."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 import numpy as np
@@ -175,3 +177,53 @@ def test_key_i_opens_the_window_once_and_it_follows_the_chosen_net(gui: Harness)
     window.event_generate("<KeyPress-3>")  # the net keys work in this window too
     gui.wait_for(lambda: window.heading.cget("text") == "Look inside B3", 5, "B3 chosen")
     assert gui.app.selected.get() == "B3" and window.mlp_view.blocks[0].units == 250
+
+
+def test_k1_is_looked_inside_off_the_tk_thread_and_follows_the_latest_drawing(
+        drawn: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    gui = drawn
+    gui.key("5")
+    window = open_from_menu(gui)
+    threads: list[str] = []
+    made = inside.conv_pictures
+
+    def recorded(*args: object) -> object:
+        threads.append(threading.current_thread().name)
+        return made(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(inside, "conv_pictures", recorded)
+    gui.app.clear()
+    gui.pump()
+    shown = window.updates
+    gui.stroke([(140.0, float(y)) for y in range(50, 236, 5)])  # now a 1
+    gui.wait_for(lambda: window.updates > shown and not window.busy, 10, "K1's view of the 1")
+    assert threads and threading.main_thread().name not in threads
+    reading, image = gui.app.prediction, gui.app.preview.image
+    assert reading is not None and image is not None and reading.digit == 1
+    t = cnn_inside.trace(gui.app.predictor.nets["K1"], image)
+    np.testing.assert_array_equal(window.conv_view.pictures["conv2"],
+                                  pictures.map_grid(t.maps["conv2"], 8, 28))
+    expected = why.why_map(gui.app.predictor.nets["K1"], image, reading.digit, reading.runner_up)
+    np.testing.assert_array_equal(window.why.picture, pictures.heat(expected, image, window.why.pixels))
+
+
+def test_an_older_k1_view_never_replaces_a_newer_one(drawn: Harness) -> None:
+    gui = drawn
+    gui.key("5")
+    window = open_from_menu(gui)
+    window.refresh()  # K1's pictures of the 7, being made...
+    assert window.busy
+    gui.app.select("B2", remember=False)
+    window.refresh()  # ...when B2 is chosen: its view is drawn at once
+    assert window.heading.cget("text") == "Look inside B2" and not window.busy
+    gui.pump(0.3)  # the K1 result, if it came, would be drawn by now
+    assert window.heading.cget("text") == "Look inside B2"
+    assert window.conv_view.winfo_manager() == "" and window.mlp_view.winfo_manager() == "pack"
+    gui.app.select("K1", remember=False)
+    window.refresh()
+    assert window.busy
+    gui.app.clear()
+    gui.pump()
+    gui.wait_for(lambda: not window.busy and window.why.picture is None, 5, "the cleared view")
+    gui.pump(0.3)
+    assert window.why.picture is None and window.answer.cget("text") == "draw a digit"

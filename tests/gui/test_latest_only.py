@@ -57,8 +57,9 @@ def test_cancel_drops_the_running_jobs_result(root: tk.Tk) -> None:
     got: list[str] = []
     latest.submit(gated(gate, ran, "first"), got.append)
     latest.cancel()
+    assert not latest.busy and latest.running  # nothing to come, though it still runs
     gate.set()
-    pump_until(root, lambda: not latest.busy, "the cancelled job")
+    pump_until(root, lambda: not latest.running, "the cancelled job")
     assert ran == ["first"] and got == []
 
 
