@@ -2,7 +2,8 @@
 
 One path serves the app, the CLI, training and evaluation:
 
-* :func:`rasterize` draws the canvas strokes with the app's round pen (never a screen grab);
+* :func:`rasterize` draws the canvas strokes with the app's round pen (never a screen grab),
+  as curves where the points are far apart (:mod:`digitpad.spline`);
 * :func:`to_mnist` crops to the ink, scales it into a 20x20 box keeping the aspect
   ratio with an anti-aliasing filter, and places it in 28x28 so that its centre of
   mass lands on the centre, which is what LeCun, Cortes and Burges did for MNIST;
@@ -20,6 +21,8 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 from PIL import Image, ImageDraw
+
+from digitpad import spline
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +62,7 @@ def rasterize(strokes: Iterable[Stroke], size: int = CANVAS_SIZE,
     image = Image.new("L", (size, size), 0)
     draw = ImageDraw.Draw(image)
     for stroke in strokes:
-        points = _as_points(stroke)
+        points = spline.through(_as_points(stroke), size)  # curves where points are far apart
         if len(points) > 1:
             draw.line([tuple(p) for p in points.tolist()], fill=255, width=diameter)
         _draw_discs(draw, points, diameter)

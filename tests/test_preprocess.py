@@ -115,7 +115,9 @@ def test_pen_width_is_a_fourteenth_of_the_canvas(size: int) -> None:
 def test_sharp_turn_is_drawn_with_a_round_pen() -> None:
     """Every pixel within the pen's radius of the path is ink, none far outside it."""
     path = np.array([(60.0, 220.0), (140.0, 60.0), (220.0, 220.0)])  # a "^"
-    ink = np.asarray(rasterize([path.tolist()])) > 0
+    along = np.linspace(0, 1, 41)[:, None]  # as a mouse reports it: whole pixels 4.5 px apart
+    stroke = np.vstack([path[0] + along * (path[1] - path[0]), path[1] + along[1:] * (path[2] - path[1])])
+    ink = np.asarray(rasterize([stroke.tolist()])) > 0
     rows, cols = np.indices(ink.shape)
     pixels = np.stack([cols.ravel(), rows.ravel()], axis=1).astype(float)
     distance = np.full(len(pixels), np.inf)
