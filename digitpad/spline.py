@@ -58,7 +58,7 @@ def _run(points: np.ndarray, size: int) -> np.ndarray:
         return points
     padded = np.vstack([2 * points[0] - points[1], points, 2 * points[-1] - points[-2]])
     pieces, start = [], 0
-    for i in long_at:
+    for i in long_at.tolist():
         pieces.append(points[start:i + 1])
         pieces.append(_segment(padded[i:i + 4], STEP * size))
         start = i + 1
