@@ -12,7 +12,7 @@ segments, which is what a normally sampled stroke has, are kept as they are.
 Which turns to keep sharp was measured on the training writers of the dev pen digits
 with 3 of 4 and 7 of 8 points dropped (vote 99.49% / 89.74% with curves everywhere,
 99.49 / 89.23% keeping turns over 150 degrees, 99.42 / 88.40% over 120, 99.04 / 87.37%
-over 90; straight segments 98.94 / 87.31%): sharp corners are better drawn as curves too,
+over 90; straight segments 98.40 / 87.44%): sharp corners are better drawn as curves too,
 except where the pen doubles back, which a curve would turn into a loop.
 
 Centripetal parameterisation (Yuksel, Schaefer and Keyser, 2011) keeps the curve free of
