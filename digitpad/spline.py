@@ -25,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 
 LONG = 10 / 280  # segments longer than this share of the canvas are drawn as curves
-STEP = 4 / 280  # the curve's sample spacing, as a share of the canvas
+STEP = 8 / 280  # the curve's sample spacing, as a share of the canvas
 CORNER = 150.0  # degrees: a sharper turn (a stroke that doubles back) is kept sharp
 
 
@@ -33,47 +33,51 @@ def through(points: np.ndarray, size: int) -> np.ndarray:
     """(n, 2) points -> (m, 2) points, m >= n: the same points with samples of the curve
     inserted in each long segment. Fewer than 3 points are returned as they are. A turn
     sharper than :data:`CORNER` is the pen doubling back (a 1's up-stroke retraced, a 4
-    drawn in one stroke): the curve starts afresh there, so it makes no loop."""
-    if len(points) < 3 or not (np.linalg.norm(np.diff(points, axis=0), axis=1) > LONG * size).any():
+    drawn in one stroke): the curve starts afresh there, so it makes no loop. Vectorised
+    over the segments: it runs once per stroke at every pen-up."""
+    lengths = np.linalg.norm(np.diff(points, axis=0), axis=1)
+    if len(points) < 3 or not (lengths > LONG * size).any():
         return points
-    corners = _corners(points)
-    runs = [_run(points[a:b + 1], size) for a, b in zip(corners[:-1], corners[1:], strict=True)]
-    return np.vstack([runs[0], *(run[1:] for run in runs[1:])])
+    ends = _run_ends(points)
+    seg = np.flatnonzero((lengths > LONG * size) & ~(ends[:-1] & ends[1:]))
+    if len(seg) == 0:
+        return points
+    last = len(points) - 1
+    p1, p2 = points[seg], points[seg + 1]
+    p0 = np.where(ends[seg][:, None], 2 * p1 - p2, points[np.maximum(seg - 1, 0)])
+    p3 = np.where(ends[seg + 1][:, None], 2 * p2 - p1, points[np.minimum(seg + 2, last)])
+    counts = np.ceil(lengths[seg] / (STEP * size)).astype(np.int64)
+    owner = np.repeat(np.arange(len(seg)), counts - 1)
+    first = np.repeat(np.cumsum(counts - 1) - (counts - 1), counts - 1)
+    share = (np.arange(len(owner)) - first + 1) / counts[owner]
+    samples = _catmull_rom(p0[owner], p1[owner], p2[owner], p3[owner], share[:, None])
+    order = np.argsort(np.concatenate([np.arange(len(points), dtype=np.float64), seg[owner] + share]),
+                       kind="stable")
+    return np.concatenate([points, samples])[order]
 
 
-def _corners(points: np.ndarray) -> list[int]:
-    """The indices of both ends and of every turn sharper than CORNER, in order."""
+def _run_ends(points: np.ndarray) -> np.ndarray:
+    """(n,) bool: both ends of the stroke and every turn sharper than CORNER."""
     steps = np.diff(points, axis=0)
     steps /= np.maximum(np.linalg.norm(steps, axis=1, keepdims=True), 1e-9)
-    turns = np.einsum("ij,ij->i", steps[:-1], steps[1:]) < np.cos(np.radians(CORNER))
-    return [0, *(np.flatnonzero(turns) + 1).tolist(), len(points) - 1]
+    ends = np.ones(len(points), dtype=bool)
+    ends[1:-1] = np.einsum("ij,ij->i", steps[:-1], steps[1:]) < np.cos(np.radians(CORNER))
+    return ends
 
 
-def _run(points: np.ndarray, size: int) -> np.ndarray:
-    """One run of points without corners, with curves in its long segments."""
-    if len(points) < 3:
-        return points
-    long_at = np.flatnonzero(np.linalg.norm(np.diff(points, axis=0), axis=1) > LONG * size)
-    if len(long_at) == 0:
-        return points
-    padded = np.vstack([2 * points[0] - points[1], points, 2 * points[-1] - points[-2]])
-    pieces, start = [], 0
-    for i in long_at.tolist():
-        pieces.append(points[start:i + 1])
-        pieces.append(_segment(padded[i:i + 4], STEP * size))
-        start = i + 1
-    pieces.append(points[start:])
-    return np.vstack(pieces)
+def _catmull_rom(p0: np.ndarray, p1: np.ndarray, p2: np.ndarray, p3: np.ndarray,
+                 share: np.ndarray) -> np.ndarray:
+    """Points ``share`` (m, 1) of the way (in the curve's parameter) from p1 to p2 on the
+    centripetal Catmull-Rom curves through p0..p3 (each (m, 2); Barry and Goldman's
+    pyramidal form)."""
+    def knot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return np.maximum(np.linalg.norm(b - a, axis=1, keepdims=True), 1e-9) ** 0.5
 
-
-def _segment(four: np.ndarray, step: float) -> np.ndarray:
-    """Samples strictly between four[1] and four[2] of the centripetal Catmull-Rom curve
-    through the four points (Barry and Goldman's pyramidal form)."""
-    p0, p1, p2, p3 = four
-    gaps = np.maximum(np.linalg.norm(np.diff(four, axis=0), axis=1), 1e-9) ** 0.5
-    t0, t1, t2, t3 = 0.0, gaps[0], gaps[0] + gaps[1], gaps[0] + gaps[1] + gaps[2]
-    count = int(np.ceil(np.linalg.norm(p2 - p1) / step))
-    t = np.linspace(t1, t2, count + 1)[1:-1, None]
+    t0 = np.zeros_like(share)
+    t1 = knot(p0, p1)
+    t2 = t1 + knot(p1, p2)
+    t3 = t2 + knot(p2, p3)
+    t = t1 + share * (t2 - t1)
     a1 = ((t1 - t) * p0 + (t - t0) * p1) / (t1 - t0)
     a2 = ((t2 - t) * p1 + (t - t1) * p2) / (t2 - t1)
     a3 = ((t3 - t) * p2 + (t - t2) * p3) / (t3 - t2)

@@ -58,7 +58,7 @@ def test_rasterize_draws_a_coarsely_sampled_ring_nearly_as_the_finely_sampled_on
     fine, curved = ink(circle(400)), ink(circle(8))
     monkeypatch.setattr(spline, "LONG", np.inf)  # straight segments, as before the curves
     straight = ink(circle(8))
-    assert overlap(fine, curved) > 0.9 > overlap(fine, straight)
+    assert overlap(fine, curved) > 0.85 and overlap(fine, straight) < 0.7  # 0.90 and 0.59 when written
 
 
 def test_a_stroke_that_doubles_back_keeps_its_tip() -> None:
