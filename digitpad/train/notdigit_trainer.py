@@ -3,8 +3,10 @@
     python -m digitpad.train.notdigit_trainer [--out FILE] [--hidden 128] [--epochs 16]
 
 Digits: the 60,000 MNIST training images and the pen-drawn digits of the dev file's training
-writers, each drawn in three placements. Not digits: the pen-drawn letters of those
-writers (six placements each, five of them distorted), 8,000 made-up drawings
+writers, each drawn in three placements with the app's pen and once with a thinner one (a
+scan or a photo may have thin lines). Not digits: the pen-drawn letters of those writers
+(six placements each, five of them distorted, and once with a thinner pen, so thin lines
+are no sign of a letter), 8,000 made-up drawings
 (:mod:`digitpad.train.nondigits`)
 and 2,000 pairs of one writer's digits side by side. Writers kept back
 (:func:`digitpad.drawn.held_out_writers`) are never used, so the figures measured on them
@@ -38,6 +40,7 @@ log = logging.getLogger(__name__)
 THRESHOLD = 0.9  # chosen on writer folds (README, "Not a digit")
 COPIES = 3
 LETTER_COPIES = 6  # the letters are the scarcest and most varied: twice the placements, distorted
+THIN = (3.0, 14.0)  # pen diameters (of the app's 20 px) of one more copy of each digit and letter
 MNIST_DIGITS = 60_000
 MADE_UP, PAIRS = 8_000, 2_000
 
@@ -70,8 +73,11 @@ def training_set(seed: int = 0, exclude: Callable[[np.ndarray], np.ndarray] | No
     parts = [(mnist.train_images[pick].astype(np.float32) / 255, 0, np.full(MNIST_DIGITS, "")),
              (drawn.render_copies(pen, pen_kept, COPIES, seed=seed + 100)[0], 0,
               np.tile(pen.writers[pen_kept], COPIES)),
+             (drawn.render(pen, pen_kept, seed=seed + 200, widths=THIN), 0, pen.writers[pen_kept]),
              (distorted_letters(letters, letters_kept, seed), 1,
               np.tile(letters.writers[letters_kept], LETTER_COPIES)),
+             (drawn.render(letters, letters_kept, seed=seed + 200, widths=THIN), 1,
+              letters.writers[letters_kept]),
              (nondigits.render(list(nondigits.MAKERS), MADE_UP, seed=seed + 1)[0], 1, np.full(MADE_UP, "")),
              (two, 1, two_writers)]
     return Labelled(np.concatenate([p[0] for p in parts]),
