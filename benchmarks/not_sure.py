@@ -98,7 +98,7 @@ def others(reader: Reader, pen: drawn.PenDigits, held: np.ndarray, seed: int) ->
 
 def thin_and_tiny(reader: Reader, pen: drawn.PenDigits, held: np.ndarray, seed: int) -> None:
     """Held-out digits drawn with a 4 px pen (a fifth of the app's), and drawn at 12% of the
-    canvas's height (the app itself says "too small: draw it larger" below 18%): still read?"""
+    canvas's height (the app itself says "draw it larger" below 18%): still read?"""
     rng = np.random.default_rng(seed)
     indices = pen.subset(held)[:400]
     thin = np.stack([preprocess.to_mnist(preprocess.rasterize(drawn.place(pen.strokes(i), rng), width=4))

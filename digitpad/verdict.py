@@ -37,7 +37,7 @@ def judge_batch(probabilities: np.ndarray, members: Mapping[str, np.ndarray],
     return (probabilities.max(axis=1) >= min_probability) & (agree >= min_agreement)
 
 
-TOO_SMALL = "too small: draw it larger"
+TOO_SMALL = "draw it larger"  # short: it takes the big answer's place, the column keeps its width
 
 
 def too_small(strokes: Sequence[Sequence[Sequence[float]]], size: int = preprocess.CANVAS_SIZE) -> bool:

@@ -87,7 +87,7 @@ def test_a_pad_too_small_to_read_predicts_nothing(gui: Harness, points: list[tup
     assert app.prediction is None
     assert app.preview.image is None
     assert app.chart is not None and app.chart.slices == []
-    assert card(gui)[:2] == ("", "too small: draw it larger")
+    assert card(gui)[:2] == ("", "draw it larger")
     assert all(b.instate(["disabled"]) for b in app.teach_row.buttons)
 
 
