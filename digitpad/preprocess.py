@@ -62,11 +62,10 @@ def rasterize(strokes: Iterable[Stroke], size: int = CANVAS_SIZE,
     image = Image.new("L", (size, size), 0)
     draw = ImageDraw.Draw(image)
     for stroke in strokes:
-        points = _as_points(stroke)
+        points = spline.through(_as_points(stroke), size)  # curves where points are far apart
         if len(points) > 1:
-            curve = spline.through(points, size)  # curves where the points are far apart
-            draw.line([tuple(p) for p in curve.tolist()], fill=255, width=diameter)
-        _draw_discs(draw, curve if len(points) > 1 else points, diameter)
+            draw.line([tuple(p) for p in points.tolist()], fill=255, width=diameter)
+        _draw_discs(draw, points, diameter)
     return image
 
 

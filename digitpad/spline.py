@@ -3,8 +3,8 @@
 A pen moving at a steady speed is reported point by point. A tablet that reports every
 100 ms, a fast mouse, or the app while a prediction runs leave points far apart, and
 straight segments between them turn a 0 into a polygon the nets read worse (held-out pen
-digits with 7 of every 8 points dropped: vote 89.9% with straight segments, 93.0% with
-this curve; unchanged on the digits as captured: 98.65% either way). So a segment longer
+digits with 7 of every 8 points dropped: vote 89.87% with straight segments, 92.57% with
+these curves; unchanged on the digits as captured: 98.65% either way). So a segment longer
 than :data:`LONG` of the canvas is replaced by a centripetal Catmull-Rom curve through
 its end points and their neighbours, sampled about every :data:`STEP` of the canvas; short
 segments, which is what a normally sampled stroke has, are kept as they are.
