@@ -31,7 +31,7 @@ Judged = tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, np.ndarray]]
 def judged(reader: Reader, images: np.ndarray) -> Judged:
     """(digit, sure, not_a_digit) per image as digitpad.reading says, and the nets' answers."""
     per_net, scores = reader.evidence(images)
-    rejected = scores >= reader.detector.threshold if scores is not None and reader.detector else None
+    rejected = reader.rejected(images, scores)
     found = readings(per_net, "vote", rejected, notdigit.two_parts(images))
     return (np.array([r.digit for r in found]), np.array([r.sure for r in found]),
             np.array([r.not_a_digit for r in found]), per_net)
@@ -88,8 +88,7 @@ def others(reader: Reader, pen: drawn.PenDigits, held: np.ndarray, seed: int) ->
     two = pairs(pen, pen.subset(held), 300, seed + 2000)[0]
     per_net, scores = reader.evidence(two)
     alone = np.array([r.sure for r in readings(per_net, "vote")])
-    rejected = scores >= reader.detector.threshold if scores is not None and reader.detector else None
-    found = readings(per_net, "vote", rejected, notdigit.two_parts(two))
+    found = readings(per_net, "vote", reader.rejected(two, scores), notdigit.two_parts(two))
     print(f"two digits side by side: confident digit {np.mean([r.sure for r in found]) * 100:.1f}% "
           f"(without the check {alone.mean() * 100:.1f}%), not a digit "
           f"{np.mean([r.not_a_digit for r in found]) * 100:.1f}%, said 'two digits' "

@@ -179,10 +179,17 @@ class Reader:
         wanted = None if every_net or name == VOTE else [name]
         images = _as_stack(x)
         per_net, scores = self.evidence(images, wanted)
-        if scores is None:
-            return readings(per_net, name)
-        assert self.detector is not None
-        return readings(per_net, name, scores >= self.detector.threshold, notdigit.two_parts(images))
+        rejected = self.rejected(images, scores)
+        return readings(per_net, name, rejected, notdigit.two_parts(images))
+
+    def rejected(self, images: np.ndarray, scores: np.ndarray | None) -> np.ndarray:
+        """(N,) bool: "not a digit" for ``images`` (N, 28, 28), given the detector's
+        ``scores`` from :meth:`evidence` (None when the check is off): the detector says
+        so, or the ink is a flat dash (:func:`digitpad.notdigit.dash`, needs no K1)."""
+        dash = notdigit.dash(images)
+        if scores is None or self.detector is None:
+            return dash
+        return dash | (scores >= self.detector.threshold)
 
 
 def readings(per_net: Mapping[str, np.ndarray], net: str = VOTE, not_digit: np.ndarray | None = None,

@@ -143,6 +143,30 @@ def test_two_parts_finds_two_inked_blocks_and_not_one() -> None:
     assert notdigit.two_parts(np.stack([two, one, tiny])).tolist() == [True, False, False]
 
 
+def test_a_dash_is_not_a_digit_but_a_stroke_down_is_a_one() -> None:
+    """The nets read a flat line as a confident 1; the reading says "not a digit", even
+    with the detector off, while the same line drawn down (or slanted) is still a 1."""
+    def line(end: tuple[float, float]) -> np.ndarray:
+        return preprocess.to_mnist(preprocess.rasterize([[(60.0, 140.0), end]]))
+
+    flat, tilted, down, slanted = (line(e) for e in ((220, 150), (220, 230), (70, 30), (160, 40)))
+    assert notdigit.dash(np.stack([flat, tilted, down, slanted])).tolist() == [True, False, False, False]
+    dash = read(flat)
+    assert dash.not_a_digit and dash.reason == notdigit.NOT_A_DIGIT  # type: ignore[union-attr]
+    k1 = registry.load_file("K1", registry.shipped_path("K1"))
+    assert isinstance(k1, ConvNet)
+    unchecked = ConvNet({**k1.arrays, "conv1.kernel": k1.arrays["conv1.kernel"] * 1.01})
+    assert Reader({"K1": unchecked}).detector is None
+    assert read(flat, unchecked).not_a_digit  # type: ignore[union-attr]
+    one = read(down)
+    assert (one.digit, one.not_a_digit) == (1, False)  # type: ignore[union-attr]
+    assert not notdigit.dash(np.zeros((1, 28, 28), np.float32))[0]
+
+
+def test_no_mnist_digit_is_flat_enough_to_be_a_dash(mnist_test_sample: tuple[np.ndarray, np.ndarray]) -> None:
+    assert not notdigit.dash(mnist_test_sample[0]).any()
+
+
 def test_every_made_up_non_digit_lies_on_the_canvas() -> None:
     rng = np.random.default_rng(3)
     for kind in nondigits.MAKERS:
