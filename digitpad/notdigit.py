@@ -126,7 +126,7 @@ def dash(images: np.ndarray) -> np.ndarray:
     file's 4,305 pen digits but six dashes labelled 1), yet the nets read a dash as a
     confident 1: it is what a cut-off bar of an E, F or H, or a minus sign, looks like."""
     ink = np.asarray(images, dtype=np.float32) > 0.2  # low: a thin pen's line has no pixel over 0.5
-    height, width = _extents(ink.any(axis=2)), _extents(ink.any(axis=1))
+    height, width = _extents(np.any(ink, axis=2)), _extents(np.any(ink, axis=1))
     return height < DASH * width
 
 
