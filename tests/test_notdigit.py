@@ -18,7 +18,7 @@ from digitpad.nets.mlp import MLP
 from digitpad.nets.store import WeightsError
 from digitpad.reading import Reader, read
 from digitpad.train import nondigits
-from digitpad.train.notdigit_trainer import _fold_scaling
+from digitpad.train.notdigit_trainer import _fold_scaling, kept_samples
 from tests.conftest import SHARED_DATA
 
 LETTERS = SHARED_DATA / "unipen-letters-dev.npz"
@@ -165,6 +165,17 @@ def test_a_dash_is_not_a_digit_but_a_stroke_down_is_a_one() -> None:
 
 def test_no_mnist_digit_is_flat_enough_to_be_a_dash(mnist_test_sample: tuple[np.ndarray, np.ndarray]) -> None:
     assert not notdigit.dash(mnist_test_sample[0]).any()
+
+
+def test_the_detector_learns_from_held_out_writers_only_when_told() -> None:
+    writers = np.array([f"w{i}" for i in range(200)])
+    held = drawn.held_out_writers(writers)
+    assert 0 < held.sum() < len(writers)
+    assert kept_samples(writers) == np.flatnonzero(~held).tolist()
+    assert kept_samples(writers, all_writers=True) == list(range(len(writers)))
+    fold = drawn.writer_folds(writers) == 2
+    assert kept_samples(writers, lambda w: drawn.writer_folds(w) == 2, all_writers=True) == \
+        np.flatnonzero(~fold).tolist()
 
 
 def test_every_made_up_non_digit_lies_on_the_canvas() -> None:

@@ -1,6 +1,6 @@
 """Train the not-a-digit detector (:mod:`digitpad.notdigit`) on K1's features.
 
-    python -m digitpad.train.notdigit_trainer [--out FILE] [--hidden 128] [--epochs 16]
+    python -m digitpad.train.notdigit_trainer [--out FILE] [--hidden 128] [--epochs 16] [--all-writers]
 
 Digits: the 60,000 MNIST training images and the pen-drawn digits of the dev file's training
 writers, each drawn in three placements with the app's pen and once with a thinner one (a
@@ -11,6 +11,8 @@ are no sign of a letter), 8,000 made-up drawings
 and 2,000 pairs of one writer's digits side by side. Writers kept back
 (:func:`digitpad.drawn.held_out_writers`) are never used, so the figures measured on them
 are honest; :func:`training_set` takes ``exclude`` to leave out a writer fold as well.
+``--all-writers`` keeps them in, for the shipped detector once the recipe was chosen
+without them (more writers, more ways of writing a letter).
 
 Each batch has as many digits as not-digits (there are more digits), so the threshold
 means the same whatever the mix. The features' mean and spread are folded into the first
@@ -56,19 +58,18 @@ class Labelled:
     writers: np.ndarray
 
 
-def training_set(seed: int = 0, exclude: Callable[[np.ndarray], np.ndarray] | None = None) -> Labelled:
-    """The images described above; ``exclude(writers) -> (N,) bool`` drops more writers."""
+def training_set(seed: int = 0, exclude: Callable[[np.ndarray], np.ndarray] | None = None,
+                 all_writers: bool = False) -> Labelled:
+    """The images described above; ``exclude(writers) -> (N,) bool`` drops more writers;
+    ``all_writers``: keep the held-out writers too (the shipped detector, once the recipe
+    was chosen without them)."""
     data = dirs.data_dir()
     pen, letters = drawn.load(data / "unipen-digits-dev.npz"), drawn.load(data / "unipen-letters-dev.npz")
-
-    def kept(writers: np.ndarray) -> list[int]:
-        drop = drawn.held_out_writers(writers) | (exclude(writers) if exclude else False)
-        return [int(i) for i in np.flatnonzero(~drop)]
-
     rng = np.random.default_rng(seed)
     mnist = sources.load("mnist")
     pick = rng.choice(len(mnist.train_labels), MNIST_DIGITS, replace=False)
-    pen_kept, letters_kept = kept(pen.writers), kept(letters.writers)
+    pen_kept = kept_samples(pen.writers, exclude, all_writers)
+    letters_kept = kept_samples(letters.writers, exclude, all_writers)
     two, two_writers = pairs(pen, pen_kept, PAIRS, seed + 3)
     parts = [(mnist.train_images[pick].astype(np.float32) / 255, 0, np.full(MNIST_DIGITS, "")),
              (drawn.render_copies(pen, pen_kept, COPIES, seed=seed + 100)[0], 0,
@@ -83,6 +84,15 @@ def training_set(seed: int = 0, exclude: Callable[[np.ndarray], np.ndarray] | No
     return Labelled(np.concatenate([p[0] for p in parts]),
                     np.concatenate([np.full(len(p[0]), p[1], np.int64) for p in parts]),
                     np.concatenate([p[2].astype(str) for p in parts]))
+
+
+def kept_samples(writers: np.ndarray, exclude: Callable[[np.ndarray], np.ndarray] | None = None,
+                 all_writers: bool = False) -> list[int]:
+    """Indices of the samples (by their ``writers``) the detector may learn from."""
+    drop = np.zeros(len(writers), bool) if all_writers else drawn.held_out_writers(writers)
+    if exclude is not None:
+        drop |= exclude(writers)
+    return [int(i) for i in np.flatnonzero(~drop)]
 
 
 def distorted_letters(letters: drawn.PenDigits, kept: list[int], seed: int) -> np.ndarray:
@@ -148,16 +158,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--epochs", type=int, default=16)
     parser.add_argument("--threshold", type=float, default=THRESHOLD)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--all-writers", action="store_true",
+                        help="learn from the held-out writers too (not_sure.py then reads them in-sample)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     k1 = registry.load_file("K1", registry.shipped_path("K1"))
     assert isinstance(k1, ConvNet)
-    data = training_set(args.seed)
+    data = training_set(args.seed, all_writers=args.all_writers)
     log.info("%d images (%d not digits); computing K1 features", len(data.images), data.not_digit.sum())
+    writers = "all their writers" if args.all_writers else "the training writers"
     net = fit(features(k1, data.images), data.not_digit, args.hidden, args.epochs, args.seed)
     net.save(args.out, input="K1 features", threshold=args.threshold, k1_conv_digest=k1.conv_digest(),
-             trained_on="MNIST train (60,000), dev pen digits and letters of the training writers, "
-                        "made-up non-digits and digit pairs", seed=args.seed, epochs=args.epochs)
+             trained_on=f"MNIST train (60,000), dev pen digits and letters of {writers}, "
+                        "made-up non-digits and digit pairs", seed=args.seed, epochs=args.epochs,
+             all_writers=args.all_writers)
     log.info("saved %s", args.out)
 
 
