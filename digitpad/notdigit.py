@@ -80,12 +80,13 @@ def load(path: str | os.PathLike[str] | None = None) -> Detector:
     return Detector(net, float(threshold), digest)
 
 
-def for_k1(k1: ConvNet | None) -> tuple[Detector | None, str]:
-    """The shipped detector if it can read ``k1``'s features, else None and why not."""
+def for_k1(k1: ConvNet | None, path: str | os.PathLike[str] | None = None) -> tuple[Detector | None, str]:
+    """The detector in ``path`` (default: the shipped one) if it can read ``k1``'s
+    features, else None and why not."""
     if k1 is None:
         return None, "not-a-digit check is off: it reads K1's features and K1 is not loaded"
     try:
-        detector = load()
+        detector = load(path)
     except WeightsError as exc:
         return None, f"not-a-digit check is off: {exc}"
     if not detector.fits(k1):

@@ -95,11 +95,13 @@ class Reader:
     (the user's chosen ones, else the shipped ones). A net that cannot be loaded is left
     out, with the reason in ``missing``."""
 
-    def __init__(self, nets: Mapping[str, Classifier] | None = None) -> None:
+    def __init__(self, nets: Mapping[str, Classifier] | None = None,
+                 detector_file: str | os.PathLike[str] | None = None) -> None:
         self.missing: dict[str, str] = {}
         if nets is None:
             nets, self.missing = load_every()
         self.nets: dict[str, Classifier] = dict(nets)
+        self.detector_file = detector_file  # None: the shipped detector (another: benchmarks)
         self._detector: tuple[object, notdigit.Detector | None, str] = (None, None, "")
 
     @property
@@ -116,7 +118,7 @@ class Reader:
     def _detector_state(self) -> tuple[object, notdigit.Detector | None, str]:
         k1 = self.nets.get("K1")
         if self._detector[0] is not k1 or k1 is None:
-            found, why = notdigit.for_k1(k1 if isinstance(k1, ConvNet) else None)
+            found, why = notdigit.for_k1(k1 if isinstance(k1, ConvNet) else None, self.detector_file)
             if why:
                 log.info("%s", why)
             self._detector = (k1, found, why)

@@ -114,6 +114,15 @@ def test_a_damaged_detector_file_is_a_clear_error_and_reading_goes_on(tmp_path: 
     assert reader.read(np.zeros((28, 28), np.float32))[0].not_a_digit is False
 
 
+def test_a_reader_can_be_given_another_detector_file(tmp_path: Path) -> None:
+    k1 = registry.load_file("K1", registry.shipped_path("K1"))
+    copy = tmp_path / "other.npz"
+    shutil.copy(SHIPPED / notdigit.FILENAME, copy)
+    assert Reader({"K1": k1}, detector_file=copy).detector is not None
+    bad = Reader({"K1": k1}, detector_file=SHIPPED / "B1.npz")
+    assert bad.detector is None and "not a not-a-digit detector" in bad.detector_off
+
+
 def test_a_digit_net_file_is_not_taken_for_a_detector() -> None:
     with pytest.raises(WeightsError, match="not a not-a-digit detector"):
         notdigit.load(SHIPPED / "B1.npz")
