@@ -89,16 +89,19 @@ def test_learning_curves_from_a_training_run(mnist_available: Path, tmp_path: Pa
     np.testing.assert_allclose(found.train, [r.train_accuracy for r in result.history], atol=1e-5)
 
 
-def test_shipped_curves_are_k1s_sidecar_and_none_for_b1(tmp_path: Path) -> None:
+def test_shipped_curves_are_k1s_sidecar_b1s_own_and_none_for_b2(tmp_path: Path) -> None:
     k1 = registry.load_file("K1", REPO / "weights" / "K1.npz")
     found = curves.learning_curves(k1)
     sidecar = json.loads((REPO / "weights" / "K1.json").read_text())[curves.SIDECAR_KEY]
     assert found is not None and len(found.epochs) == len(sidecar) == k1.meta["epochs"]
     assert found.val[-1] == sidecar[-1][2] and found.best_epoch == k1.meta["best_epoch"]
-    b1 = registry.load_file("B1", REPO / "weights" / "B1.npz")
-    assert curves.learning_curves(b1) is None
-    text = curves.no_curves_text(b1)
-    assert f"kept epoch {b1.meta['best_epoch']} of {b1.meta['epochs']}" in text
+    b1 = registry.load_file("B1", REPO / "weights" / "B1.npz")  # trained since files keep them
+    own = curves.learning_curves(b1)
+    assert own is not None and own.source == "its weights file" and len(own.epochs) == b1.meta["epochs"]
+    b2 = registry.load_file("B2", REPO / "weights" / "B2.npz")
+    assert curves.learning_curves(b2) is None
+    text = curves.no_curves_text(b2)
+    assert f"kept epoch {b2.meta['best_epoch']} of {b2.meta['epochs']}" in text
     shutil.copy(REPO / "weights" / "K1.npz", tmp_path / "K1.npz")  # without its sidecar: none
     assert curves.learning_curves(registry.load_file("K1", tmp_path / "K1.npz")) is None
 
