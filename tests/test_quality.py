@@ -89,7 +89,7 @@ def test_learning_curves_from_a_training_run(mnist_available: Path, tmp_path: Pa
     np.testing.assert_allclose(found.train, [r.train_accuracy for r in result.history], atol=1e-5)
 
 
-def test_shipped_curves_are_k1s_sidecar_b1s_own_and_none_for_b2(tmp_path: Path) -> None:
+def test_shipped_curves_are_k1s_sidecar_b1s_own_and_none_for_b4(tmp_path: Path) -> None:
     k1 = registry.load_file("K1", REPO / "weights" / "K1.npz")
     found = curves.learning_curves(k1)
     sidecar = json.loads((REPO / "weights" / "K1.json").read_text())[curves.SIDECAR_KEY]
@@ -98,10 +98,10 @@ def test_shipped_curves_are_k1s_sidecar_b1s_own_and_none_for_b2(tmp_path: Path) 
     b1 = registry.load_file("B1", REPO / "weights" / "B1.npz")  # trained since files keep them
     own = curves.learning_curves(b1)
     assert own is not None and own.source == "its weights file" and len(own.epochs) == b1.meta["epochs"]
-    b2 = registry.load_file("B2", REPO / "weights" / "B2.npz")
-    assert curves.learning_curves(b2) is None
-    text = curves.no_curves_text(b2)
-    assert f"kept epoch {b2.meta['best_epoch']} of {b2.meta['epochs']}" in text
+    b4 = registry.load_file("B4", REPO / "weights" / "B4.npz")  # trained before files kept them
+    assert curves.learning_curves(b4) is None
+    text = curves.no_curves_text(b4)
+    assert f"kept epoch {b4.meta['best_epoch']} of {b4.meta['epochs']}" in text
     shutil.copy(REPO / "weights" / "K1.npz", tmp_path / "K1.npz")  # without its sidecar: none
     assert curves.learning_curves(registry.load_file("K1", tmp_path / "K1.npz")) is None
 
