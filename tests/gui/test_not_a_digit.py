@@ -83,3 +83,13 @@ def test_a_digit_after_the_letter_clears_the_state(app_with_letter: Harness) -> 
     chart = gui.app.ensure_chart()
     gui.pump()
     assert not chart.greyed
+
+
+def test_a_dash_on_the_pad_is_not_a_digit(real_weights: Path, make_harness: Callable[[], Harness]) -> None:
+    gui = make_harness()
+    gui.stroke([(60.0, 150.0), (120.0, 146.0), (180.0, 148.0), (230.0, 152.0)])
+    gui.wait_for(lambda: gui.app.prediction is not None, 20, "a reading")
+    reading = gui.app.prediction
+    assert reading is not None and reading.not_a_digit and reading.reason == notdigit.NOT_A_DIGIT
+    assert gui.app.result.probability.cget("text") == notdigit.NOT_A_DIGIT
+    assert all(int(np.argmax(p)) == 1 for p in reading.per_net.values())  # why a rule is needed
