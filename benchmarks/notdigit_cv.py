@@ -57,7 +57,7 @@ def main() -> None:
         keep = held if args.on_held_out else ~held
         images = drawn.render(pen, pen.subset(keep), seed=0)
         folds = np.full(keep.sum(), -2) if args.on_held_out else drawn.writer_folds(pen.writers[keep])
-        sets[name] = (*evidence(reader, k1, images), pen.labels[keep], folds, notdigit.dash(images))
+        sets[name] = (*evidence(reader, k1, images), pen.labels[keep], folds, images)
     mnist = sources.load("mnist")
     mnist_features = trainer.features(k1, mnist.test_images.astype(np.float32) / 255)
     for fold in args.folds:
@@ -74,9 +74,9 @@ def main() -> None:
 def figures(sets: dict[str, tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, np.ndarray, np.ndarray]],
             scores: dict[str, np.ndarray], fold: int, threshold: float) -> str:
     found = {}
-    for name, (probs, _features, labels, folds, dash) in sets.items():
+    for name, (probs, _features, labels, folds, images) in sets.items():
         mask = folds == fold
-        rejected = (scores[name][mask] >= threshold) | dash[mask]  # as Reader.rejected
+        rejected = notdigit.rejected(images[mask], scores[name][mask], threshold)
         read = readings({n: p[mask] for n, p in probs.items()}, "vote", rejected)
         found[name] = (np.array([r.digit for r in read]), np.array([r.sure for r in read]), labels[mask])
     digit, sure, label = found["digits"]

@@ -121,6 +121,13 @@ def two_parts(images: np.ndarray, min_share: float = 0.25) -> np.ndarray:
     return out
 
 
+def rejected(images: np.ndarray, scores: np.ndarray | None, threshold: float) -> np.ndarray:
+    """(N,) bool, "not a digit": the detector's ``scores`` (None: the check is off) reach
+    ``threshold``, or the ink is a flat :func:`dash`."""
+    flat = dash(images)
+    return flat if scores is None else flat | (np.asarray(scores) >= threshold)
+
+
 def dash(images: np.ndarray) -> np.ndarray:
     """(N, 28, 28) -> (N, ) bool: the ink is a flat line, less than :data:`DASH` times as
     high as it is wide. No digit is drawn that flat (none of MNIST's 70,000, none of the dev
@@ -138,5 +145,4 @@ def _extents(filled: np.ndarray) -> np.ndarray:
 
 
 def _height(mask: np.ndarray) -> int:
-    rows = np.flatnonzero(mask.any(axis=1))
-    return int(rows[-1] - rows[0] + 1) if len(rows) else 0
+    return int(_extents(np.any(mask, axis=1)[None])[0])

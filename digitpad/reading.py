@@ -188,10 +188,10 @@ class Reader:
         """(N,) bool: "not a digit" for ``images`` (N, 28, 28), given the detector's
         ``scores`` from :meth:`evidence` (None when the check is off): the detector says
         so, or the ink is a flat dash (:func:`digitpad.notdigit.dash`, needs no K1)."""
-        dash = notdigit.dash(images)
-        if scores is None or self.detector is None:
-            return dash
-        return dash | (scores >= self.detector.threshold)
+        detector = self.detector
+        if detector is None:
+            return notdigit.dash(images)
+        return notdigit.rejected(images, scores, detector.threshold)
 
 
 def readings(per_net: Mapping[str, np.ndarray], net: str = VOTE, not_digit: np.ndarray | None = None,
