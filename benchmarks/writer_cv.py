@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import shlex
 import subprocess
 import sys
@@ -26,7 +25,7 @@ from pathlib import Path
 
 from digitpad import dirs
 
-Fold = tuple[int, float, int, int, str]  # digits, accuracy, writers counted, below 95%, MNIST
+Fold = tuple[int, float, int, int, float]  # digits, accuracy, writers counted, below 95%, MNIST
 
 
 def run(args: list[str], home: Path) -> str:
@@ -46,10 +45,9 @@ def one_fold(net: str, recipe: str, fold: int, args: argparse.Namespace, pen: Pa
              "--progress", "none", *shlex.split(recipe)], home)
         found = json.loads(run(["evaluate", net, "--drawn", str(pen), "--folds", str(args.folds),
                                 "--fold", str(fold), "--by-writer", "--json"], home))
-        mnist = re.search(rf"^{net}\s+([\d.]+)%", run(["evaluate", net], home), re.MULTILINE)
+        mnist = json.loads(run(["evaluate", net, "--json"], home))["nets"][net]["accuracy"]
     report, writers = found["nets"][net], found["nets"][net]["by_writer"]
-    return (found["digits"], report["accuracy"], writers["counted_writers"], writers["below"],
-            mnist.group(1) if mnist else "?")
+    return found["digits"], report["accuracy"], writers["counted_writers"], writers["below"], mnist
 
 
 def main() -> None:
@@ -64,7 +62,7 @@ def main() -> None:
         folds = [one_fold(args.net, recipe, fold, args, pen) for fold in range(args.folds)]
         digits = sum(f[0] for f in folds)
         pooled = sum(f[0] * f[1] for f in folds) / digits * 100
-        per_fold = ", ".join(f"{f[1] * 100:.2f}% (MNIST {f[4]}%)" for f in folds)
+        per_fold = ", ".join(f"{f[1] * 100:.2f}% (MNIST {f[4] * 100:.2f}%)" for f in folds)
         print(f"{args.net} {recipe or '(base)'}: pooled {pooled:.2f}% of {digits} digits; writers below 95%: "
               f"{sum(f[3] for f in folds)} of {sum(f[2] for f in folds)}; per fold {per_fold}", flush=True)
 
