@@ -402,4 +402,5 @@ def test_progress_in_a_log_is_a_line_per_epoch_and_one_now_and_then() -> None:
     assert "\r" not in text
     assert [line.split(" loss")[0] for line in text.splitlines()] == [
         "epoch 1/2 [batch 30/100]", "epoch 1/2 [batch 60/100]", "epoch 1/2 [batch 90/100]",
-        "epoch 1/2: train 95.00%, validation 94.00%, 10s", "epoch 2/2: train 95.00%, validation 94.00%, 20s"]
+        "epoch 1/2: train 95.00%, validation 94.00% (loss 0.1000), 10s",
+        "epoch 2/2: train 95.00%, validation 94.00% (loss 0.1000), 20s"]

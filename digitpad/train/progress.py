@@ -147,7 +147,8 @@ class TextProgress:
 
     def on_epoch(self, result: EpochResult) -> None:
         text = (f"epoch {result.epoch}/{result.epochs}: train {result.train_accuracy * 100:.2f}%, "
-                f"validation {result.val_accuracy * 100:.2f}%, {result.seconds:.0f}s")
+                f"validation {result.val_accuracy * 100:.2f}% (loss {result.val_loss:.4f}), "
+                f"{result.seconds:.0f}s")  # the loss: the epoch kept is the one where it is lowest
         if self.tty:
             self._write(f"\r{text}" + " " * 20 + "\n")
             self.open = False
