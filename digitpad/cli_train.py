@@ -177,6 +177,9 @@ def add_train_parser(commands: Any) -> None:
                        help="run the teacher in Keras for --teacher-views (fast with a GPU)")
     train.add_argument("--my-drawings", type=whole(0), default=d.my_drawings, metavar="REPEAT",
                        help="also train on your saved drawings, each repeated REPEAT times per epoch")
+    train.add_argument("--init", metavar="FILE.npz", default=d.init,
+                       help="start from these weights of the same net (fine-tuning) instead of random "
+                            "ones; for K1 the .weights.h5 written beside the .npz is read")
     train.add_argument("--out", type=Path, metavar="FILE",
                        help="weights file to write (default: a new one in your user folder)")
     train.add_argument("--use", action="store_true", help="make the new weights the ones the app uses")

@@ -213,3 +213,24 @@ def test_cancel_saves_nothing(keras_k1: Any, mnist_available: Path, tmp_path: Pa
     assert result.cancelled and result.test_accuracy is None
     assert out.read_bytes() == b"the old weights"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["K1.npz"]
+
+
+def test_fine_tuning_starts_from_the_keras_weights(keras_k1: Any, mnist_available: Path,
+                                                   tmp_path: Path) -> None:
+    """The .npz has batch norm folded in, so K1 fine-tunes from the .weights.h5 beside it."""
+    from digitpad.train.keras_trainer import train_k1
+
+    start = tmp_path / "start.npz"
+    cnn.ConvNet(cnn.export_arrays(keras_k1), name="K1").save(start)
+    config = TrainConfig(net="K1", epochs=1, batch_size=50, limit=500, test_limit=100, val_size=100,
+                         learning_rate=1e-12, init=str(start))
+    with pytest.raises(ValueError, match="needs the Keras weights start.weights.h5 beside it"):
+        train_k1(config, Recorder())
+    keras_k1.save_weights(str(tmp_path / "start.weights.h5"))
+    train_k1(config, Recorder(), tmp_path / "tuned.npz")
+    tuned = cnn.keras_from_weights(tmp_path / "tuned.weights.h5")
+    for layer in ("conv1", "conv5", "dense1", "out"):
+        np.testing.assert_allclose(tuned.get_layer(layer).get_weights()[0],
+                                   keras_k1.get_layer(layer).get_weights()[0], atol=1e-8)
+    with pytest.raises(store.WeightsError):
+        train_k1(TrainConfig(**{**config.to_dict(), "init": str(tmp_path / "missing.npz")}), Recorder())

@@ -239,3 +239,21 @@ def test_best_epoch_is_the_lowest_validation_loss() -> None:
     assert not best.better(6, 0.2) and best.out_of_patience  # a tie is no improvement
     without = BestEpoch(patience=None, has_validation=False)
     assert all(without.better(e, 0.0) for e in range(1, 4)) and without.epoch == 3
+
+
+def test_fine_tuning_starts_from_the_given_weights(mnist_available: Path, tmp_path: Path) -> None:
+    from digitpad.nets import mlp, store
+
+    base = TrainConfig(net="B1", epochs=1, limit=800, test_limit=200, val_size=0, augment="none")
+    first = run(base, Recorder(), tmp_path / "first.npz")
+    still = TrainConfig(**{**base.to_dict(), "init": str(tmp_path / "first.npz"), "learning_rate": 1e-12})
+    tuned = run(still, Recorder(), tmp_path / "tuned.npz")
+    assert tuned.test_accuracy == first.test_accuracy  # a random start reads ~10%
+    before, after = mlp.load(tmp_path / "first.npz"), mlp.load(tmp_path / "tuned.npz")
+    for w0, w1 in zip(before.weights, after.weights):
+        np.testing.assert_allclose(w1, w0, atol=1e-8)
+    assert "fine-tuned from first.npz (trained on MNIST (800 training images" in after.meta["trained_on"]
+    with pytest.raises(store.WeightsError, match="needs"):
+        run(TrainConfig(**{**still.to_dict(), "net": "B3"}))
+    with pytest.raises(ValueError, match="uses relu, not tanh"):
+        run(TrainConfig(**{**still.to_dict(), "activation": "tanh"}))

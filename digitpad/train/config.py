@@ -41,6 +41,7 @@ class TrainConfig:
     teacher_views: int = 0  # > 0: the teacher answers for this many fixed augmented views (see train.views)
     teacher_runtime: str = "numpy"  # "keras": the teacher's answers come from Keras (fast on a GPU)
     my_drawings: int = 0  # include the user's saved drawings, each repeated this many times per epoch
+    init: str | None = None  # start from these weights (same net) instead of random ones: fine-tuning
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

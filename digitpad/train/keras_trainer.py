@@ -42,11 +42,13 @@ REPORT_EVERY = 10  # batches between progress callbacks
 
 
 def train_k1(config: TrainConfig, callbacks: Callbacks, out: Path | None = None) -> TrainResult:
-    """Train K1 from scratch, keep the best validation epoch, test it through the numpy
-    port, and save to ``out`` unless cancelled."""
+    """Train K1 from scratch (or from ``config.init``), keep the best validation epoch,
+    test it through the numpy port, and save to ``out`` unless cancelled."""
     keras = cnn.require_keras()
     if config.augment not in PRESETS:
         raise ValueError(f"unknown augmentation {config.augment!r}; choose one of {', '.join(PRESETS)}")
+    if config.init is not None:
+        keras_weights_beside(Path(config.init))  # before the data: a wrong --init fails at once
     keras.utils.set_random_seed(config.seed)
     splits = prepare(config)
     callbacks.on_message(f"K1: Keras {keras.__version__} on {keras.backend.backend()}, "
@@ -74,17 +76,35 @@ def train_k1(config: TrainConfig, callbacks: Callbacks, out: Path | None = None)
 
 
 def build_compiled(keras: Any, config: TrainConfig, steps_per_epoch: int) -> Any:
-    """K1 with Adam and the MLP trainer's schedule: linear warm-up over the first epoch
-    (at most 10% of the run), then cosine decay to 2% of ``config.learning_rate``."""
+    """K1 (from ``config.init``'s weights if given) with Adam and the MLP trainer's
+    schedule: linear warm-up over the first epoch (at most 10% of the run), then cosine
+    decay to 2% of ``config.learning_rate``."""
     total = max(1, config.epochs * steps_per_epoch)
     warmup = max(1, min(steps_per_epoch, total // 10))
     schedule = keras.optimizers.schedules.CosineDecay(
         config.learning_rate / warmup, decay_steps=max(1, total - warmup), alpha=0.02,
         warmup_target=config.learning_rate, warmup_steps=warmup)
     model = cnn.build_k1(l2=config.l2)
+    if config.init is not None:
+        model.load_weights(os.fspath(keras_weights_beside(Path(config.init))))
     model.compile(optimizer=keras.optimizers.Adam(schedule),
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     return model
+
+
+def keras_weights_beside(path: Path) -> Path:
+    """The ``.weights.h5`` to fine-tune from, given it or the K1 ``.npz`` it was saved with:
+    the numpy file has batch norm folded in, so training cannot start from it."""
+    if path.name.endswith(".weights.h5"):
+        found = path
+    else:
+        cnn.load(path)  # a clear error if it is no K1 file at all
+        stem = path.name[: -len(path.suffix)] if path.suffix else path.name
+        found = path.with_name(f"{stem}.weights.h5")
+    if not found.is_file():
+        raise ValueError(f"{path}: fine-tuning K1 needs the Keras weights {found.name} beside it "
+                         "(digitpad train writes them with every K1 .npz)")
+    return found
 
 
 def _batches(keras: Any, splits: Splits, config: TrainConfig) -> Any:

@@ -3,19 +3,35 @@
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 from typing import Any
 
+from digitpad.nets import store
 from digitpad.train import augment
 from digitpad.train.config import TrainConfig
 from digitpad.train.data import Splits
 from digitpad.train.progress import TrainResult
+
+
+def _fine_tuned_note(init: str | None) -> str:
+    """What the starting weights had learned: their data count as trained on too, which
+    matters for which writers are still unseen."""
+    if init is None:
+        return ""
+    npz = Path(init.removesuffix(".weights.h5") + ".npz") if init.endswith(".weights.h5") else Path(init)
+    try:
+        before = store.load(npz)[1].get("trained_on", "unknown data")
+    except (OSError, ValueError):
+        before = "data not recorded"
+    return f", fine-tuned from {Path(init).name} (trained on {before})"
+
 
 TEST_SETS = {"mnist": "the MNIST test set", "emnist": "the EMNIST digits test set"}
 
 
 def run_metadata(config: TrainConfig, splits: Splits, result: TrainResult) -> dict[str, Any]:
     return {
-        "trained_on": splits.description,
+        "trained_on": splits.description + _fine_tuned_note(config.init),
         "data": config.data,
         "test_accuracy": result.test_accuracy,
         "test_set": f"{TEST_SETS[config.data]} ({len(splits.y_test)} images)",

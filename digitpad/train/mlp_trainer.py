@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from digitpad.nets import mlp
 from digitpad.nets.functions import ACTIVATIONS
 from digitpad.nets.mlp import MLP
 from digitpad.nets.optim import Adam, WeightAverage, cosine_lr
@@ -28,14 +29,13 @@ REPORT_EVERY = 10  # batches between progress callbacks
 
 
 def train_mlp(config: TrainConfig, callbacks: Callbacks, out: Path | None = None) -> TrainResult:
-    """Train ``config.net`` from scratch; save to ``out`` unless cancelled."""
+    """Train ``config.net`` from scratch (or from ``config.init``); save to ``out`` unless cancelled."""
     if config.augment not in PRESETS:
         raise ValueError(f"unknown augmentation {config.augment!r}; choose one of {', '.join(PRESETS)}")
     if config.activation not in ACTIVATIONS:
         raise ValueError(f"unknown activation {config.activation!r}")
-    net_spec = spec(config.net)
+    net = _initial_net(config)  # before the data: a wrong --init fails at once
     splits = prepare(config)
-    net = MLP(net_spec.sizes, ACTIVATIONS[config.activation](), name=net_spec.name, seed=config.seed)
     result = TrainResult()
     start = time.perf_counter()
     try:
@@ -51,6 +51,20 @@ def train_mlp(config: TrainConfig, callbacks: Callbacks, out: Path | None = None
     if out is not None:
         net.save(out, **result.meta)
     return result
+
+
+def _initial_net(config: TrainConfig) -> MLP:
+    """Random weights seeded by ``config.seed``, or those of ``config.init`` to fine-tune,
+    which must be the same net with the same activation."""
+    net_spec = spec(config.net)
+    if config.init is None:
+        return MLP(net_spec.sizes, ACTIVATIONS[config.activation](), name=net_spec.name, seed=config.seed)
+    net = mlp.load(config.init, expected_sizes=net_spec.sizes)
+    if net.activation.name != config.activation:
+        raise ValueError(f"{config.init}: its {net_spec.name} uses {net.activation.name}, not "
+                         f"{config.activation}; fine-tune with --activation {net.activation.name}")
+    net.name, net.meta = net_spec.name, {}
+    return net
 
 
 def _fit(net: MLP, splits: Splits, config: TrainConfig, callbacks: Callbacks,
