@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -253,6 +254,14 @@ def _weights(model: Any, layer: str) -> dict[str, np.ndarray]:
     """A layer's variables by short name (kernel, bias, gamma, ...), as float64."""
     found = model.get_layer(layer)
     return {v.path.rsplit("/", 1)[-1]: np.asarray(v.numpy(), dtype=np.float64) for v in found.weights}
+
+
+def keras_weights_path(npz: str | os.PathLike[str]) -> Path:
+    """``<stem>.weights.h5`` beside a K1 ``.npz``: the Keras weights the trainer writes with
+    it, which training and the Keras teacher need (the ``.npz`` has batch norm folded in)."""
+    path = Path(npz)
+    stem = path.name[: -len(path.suffix)] if path.suffix else path.name
+    return path.with_name(f"{stem}.weights.h5")
 
 
 def keras_from_weights(path: str | os.PathLike[str]) -> Any:

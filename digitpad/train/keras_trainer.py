@@ -93,14 +93,10 @@ def build_compiled(keras: Any, config: TrainConfig, steps_per_epoch: int) -> Any
 
 
 def keras_weights_beside(path: Path) -> Path:
-    """The ``.weights.h5`` to fine-tune from, given it or the K1 ``.npz`` it was saved with:
+    """The ``.weights.h5`` to fine-tune from, beside the K1 ``.npz`` it was saved with:
     the numpy file has batch norm folded in, so training cannot start from it."""
-    if path.name.endswith(".weights.h5"):
-        found = path
-    else:
-        cnn.load(path)  # a clear error if it is no K1 file at all
-        stem = path.name[: -len(path.suffix)] if path.suffix else path.name
-        found = path.with_name(f"{stem}.weights.h5")
+    cnn.load(path)  # a clear error if it is no K1 file at all
+    found = cnn.keras_weights_path(path)
     if not found.is_file():
         raise ValueError(f"{path}: fine-tuning K1 needs the Keras weights {found.name} beside it "
                          "(digitpad train writes them with every K1 .npz)")
@@ -204,13 +200,14 @@ def write_outputs(model: Any, net: cnn.ConvNet, result: TrainResult, out: Path) 
     stem = out.name[: -len(out.suffix)] if out.suffix else out.name
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=f".{stem}.", suffix=".tmp", dir=out.parent) as tmp:
-        staged = Path(tmp) / f"{stem}.weights.h5"  # Keras insists on this suffix
+        keras_file = cnn.keras_weights_path(out)
+        staged = Path(tmp) / keras_file.name  # Keras insists on the .weights.h5 suffix
         bare = cnn.build_k1()  # uncompiled: the file gets the weights, not Adam's state
         bare.set_weights(model.get_weights())
         with warnings.catch_warnings():  # Keras' TF backend trips numpy 2's __array__ copy notice
             warnings.filterwarnings("ignore", category=DeprecationWarning, module="keras")
             bare.save_weights(os.fspath(staged))
-        os.replace(staged, out.with_name(f"{stem}.weights.h5"))  # same folder: atomic
+        os.replace(staged, keras_file)  # same folder: atomic
     history = [[r.epoch, round(r.train_accuracy, 5), round(r.val_accuracy, 5)] for r in result.history]
     sidecar = {"architecture": cnn.ARCHITECTURE, **result.meta,
                "history (epoch, train accuracy, val accuracy)": history}

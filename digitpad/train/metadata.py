@@ -18,11 +18,7 @@ def _fine_tuned_note(init: str | None) -> str:
     matters for which writers are still unseen."""
     if init is None:
         return ""
-    npz = Path(init.removesuffix(".weights.h5") + ".npz") if init.endswith(".weights.h5") else Path(init)
-    try:
-        before = store.load(npz)[1].get("trained_on", "unknown data")
-    except (OSError, ValueError):
-        before = "data not recorded"
+    before = store.load(init)[1].get("trained_on", "data not recorded")  # the trainer loaded it already
     return f", fine-tuned from {Path(init).name} (trained on {before})"
 
 

@@ -97,7 +97,7 @@ def _keras_predict(weights: Path) -> views.Predict:
     exported along with the numpy weights file ``weights``."""
     from digitpad.nets import cnn
 
-    h5 = weights.with_name(weights.name.removesuffix(".npz") + ".weights.h5")
+    h5 = cnn.keras_weights_path(weights)
     if not h5.exists():
         raise ValueError(f"--teacher-runtime keras needs {h5}, the Keras weights of the teacher")
     model = cnn.keras_from_weights(h5)
