@@ -164,6 +164,9 @@ def add_train_parser(commands: Any) -> None:
     train.add_argument("--stroke-augment", action="store_true", default=d.stroke_augment,
                        help="with --pen-digits: distort each copy's strokes before drawing it (jitter, "
                             "slant, coarse sampling, longer or shorter ends, pen width, joined strokes)")
+    train.add_argument("--styles", type=whole(0), default=d.pen_styles, metavar="N", dest="pen_styles",
+                       help="with --pen-digits: also draw each pen 0, 1 and 7 written in one stroke N "
+                            "times in a style other dev writers use: a slashed 0, a flagged 1, a crossed 7")
     train.add_argument("--ema", type=real(0, 1, below_high=True), default=d.ema, metavar="DECAY",
                        help="use a moving average of the weights (e.g. 0.999); 0: off")
     train.add_argument("--teacher", type=net_name, default=d.teacher, metavar="NET",
@@ -196,7 +199,8 @@ def _check_train(args: argparse.Namespace) -> str | None:
     if args.teacher_views and not args.teacher:
         return "--teacher-views needs --teacher NET (whose answers on the views to learn from)"
     pen_options = {"--exclude-fold": args.pen_exclude_fold is not None,
-                   "--stroke-augment": args.stroke_augment, "--all-pen-writers": args.pen_all_writers}
+                   "--stroke-augment": args.stroke_augment, "--all-pen-writers": args.pen_all_writers,
+                   "--styles": args.pen_styles > 0}
     for option, given in pen_options.items():
         if given and not args.pen_digits:
             return f"{option} needs --pen-digits FILE.npz (it acts on the pen-drawn digits)"

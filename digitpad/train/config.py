@@ -35,6 +35,7 @@ class TrainConfig:
     pen_exclude_fold: int | None = None  # leave out this fold's writers, to evaluate on them
     pen_all_writers: bool = False  # the held-out writers too: for the final nets, once a recipe is chosen
     stroke_augment: bool = False  # distort the pen digits' strokes before drawing (train.strokes)
+    pen_styles: int = 0  # > 0: each plain pen 0, 1 and 7 also drawn this many times slashed, flagged, crossed
     ema: float = 0.0  # > 0: keep and use a moving average of the weights with this decay
     teacher: str | None = None  # a trained net (e.g. "K1") whose soft answers the student also learns
     teacher_weight: float = 0.8  # share of the target taken from the teacher (as the shipped nets)

@@ -76,17 +76,22 @@ def _with_pen_digits(x: np.ndarray, y: np.ndarray, config: TrainConfig,
                      description: str) -> tuple[np.ndarray, np.ndarray, str]:
     """Append pen-drawn digits of the writers that evaluation does not hold out (nor the
     excluded fold), drawn through the app's own rasterize and to_mnist, each
-    ``pen_copies`` times, their strokes distorted first with ``stroke_augment``."""
+    ``pen_copies`` times, their strokes distorted first with ``stroke_augment``; with
+    ``pen_styles`` N, each plain 0, 1 and 7 also N times in another writer's style
+    (:mod:`digitpad.train.styles`)."""
     from pathlib import Path
 
     from digitpad import drawn
-    from digitpad.train import strokes
+    from digitpad.train import strokes, styles
 
     pen = drawn.load(config.pen_digits or "")
     train_mask = pen_training_mask(pen.writers, config)
     indices = pen.subset(train_mask)
     render = strokes.render_copies if config.stroke_augment else drawn.render_copies
     pen_x, pen_y = render(pen, indices, config.pen_copies, seed=config.seed + 1)
+    if config.pen_styles:
+        styled_x, styled_y = styles.render_styled(pen, indices, config.pen_styles, seed=config.seed + 2)
+        pen_x, pen_y = np.concatenate([pen_x, styled_x]), np.concatenate([pen_y, styled_y])
     writers = len(set(pen.writers[train_mask].tolist()))
     log.info("adding %d pen-drawn digits by %d writers x%d", len(indices), writers, config.pen_copies)
     text = (f"{description} + {len(indices)} pen-drawn digits by {writers} writers of "
@@ -96,7 +101,7 @@ def _with_pen_digits(x: np.ndarray, y: np.ndarray, config: TrainConfig,
 
 def _pen_notes(config: TrainConfig) -> str:
     """Which pen writers and what distortion, for the description a net's metadata keeps."""
-    from digitpad.train import strokes
+    from digitpad.train import strokes, styles
 
     notes = [""]
     if config.pen_all_writers:
@@ -105,6 +110,9 @@ def _pen_notes(config: TrainConfig) -> str:
         notes.append(f"writer fold {config.pen_exclude_fold} of {config.pen_folds} left out")
     if config.stroke_augment:
         notes.append(f"stroke augmentation v{strokes.VERSION}")
+    if config.pen_styles:
+        notes.append(f"plain 0s, 1s and 7s also slashed, flagged, crossed x{config.pen_styles} "
+                     f"(styles v{styles.VERSION})")
     return ", ".join(notes)
 
 
