@@ -23,9 +23,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-from digitpad import dirs
+import numpy as np
 
-Fold = tuple[int, float, int, int, float]  # digits, accuracy, writers counted, below 95%, MNIST
+from digitpad import dirs
+from digitpad.evaluate import Report
+
+# digits, accuracy, writers counted, below 95%, MNIST, confusion (10, 10)
+Fold = tuple[int, float, int, int, float, np.ndarray]
 
 
 def run(args: list[str], home: Path) -> str:
@@ -47,7 +51,17 @@ def one_fold(net: str, recipe: str, fold: int, args: argparse.Namespace, pen: Pa
                                 "--fold", str(fold), "--by-writer", "--json"], home))
         mnist = json.loads(run(["evaluate", net, "--json"], home))["nets"][net]["accuracy"]
     report, writers = found["nets"][net], found["nets"][net]["by_writer"]
-    return found["digits"], report["accuracy"], writers["counted_writers"], writers["below"], mnist
+    return (found["digits"], report["accuracy"], writers["counted_writers"], writers["below"], mnist,
+            np.array(report["confusion"]))
+
+
+def per_digit(folds: list[Fold]) -> str:
+    """Pooled accuracy per true digit, and the most frequent confusions, over the folds."""
+    confusion = sum(f[5] for f in folds)
+    labels, predicted = np.repeat(np.indices((10, 10)).reshape(2, -1), confusion.ravel(), axis=1)
+    report = Report("pooled", labels, predicted)
+    return ("per digit " + " ".join(f"{d}:{a * 100:.1f}" for d, a in enumerate(report.per_digit()))
+            + "; most read wrong: " + ", ".join(f"{t}->{p} x{n}" for t, p, n in report.worst_confusions()))
 
 
 def main() -> None:
@@ -65,6 +79,7 @@ def main() -> None:
         per_fold = ", ".join(f"{f[1] * 100:.2f}% (MNIST {f[4] * 100:.2f}%)" for f in folds)
         print(f"{args.net} {recipe or '(base)'}: pooled {pooled:.2f}% of {digits} digits; writers below 95%: "
               f"{sum(f[3] for f in folds)} of {sum(f[2] for f in folds)}; per fold {per_fold}", flush=True)
+        print(f"  {per_digit(folds)}", flush=True)
 
 
 if __name__ == "__main__":
