@@ -1,5 +1,5 @@
 """Do the stroke distortions of ``train --stroke-augment`` keep a digit the digit, and which
-of them do the shipped nets not already handle?
+of them, and of the writing styles of ``train --styles``, do the shipped nets not already handle?
 
     python benchmarks/stroke_augment.py [--copies 2] [--seed 0]
 
@@ -10,6 +10,8 @@ with every distortion and then with each one alone, and read by the shipped nets
 still reads nearly as well as the plain digits keeps the digit recognisable; one that
 costs it points is one the nets have not learned, which is what training with it is for.
 It also times the drawing (ms per distorted digit; training draws each copy once).
+Last, the held-out writers' 0s, 1s and 7s drawn in one stroke, plainly and given each style
+of :mod:`digitpad.train.styles` (a slashed 0, a flagged 1, a crossed 7).
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ import numpy as np
 from digitpad import dirs, drawn
 from digitpad.evaluate import Report, evaluate
 from digitpad.nets import registry
-from digitpad.train import strokes
+from digitpad.nets.base import Classifier
+from digitpad.train import strokes, styles
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +62,18 @@ def main() -> None:
     for name, params in ALONE.items():
         images, copied = strokes.render_copies(pen, indices, args.copies, seed=args.seed, params=params)
         print(f"{name + ' alone':<22}{_row(evaluate(nets, images, copied))}")
+    _styles(pen, indices, nets, args.copies, args.seed)
 
+
+def _styles(pen: drawn.PenDigits, indices: list[int], nets: dict[str, Classifier], copies: int,
+            seed: int) -> None:
+    """The one-stroke 0s, 1s and 7s of ``indices``, plainly and given their style."""
+    for digit, style in styles.STYLES.items():
+        chosen = [i for i in styles.plain(pen, indices) if pen.labels[i] == digit]
+        plain = evaluate(nets, drawn.render(pen, chosen, seed=seed), pen.labels[chosen].astype(np.int64))
+        print(f"{f'{len(chosen)} plain {digit}s':<22}{_row(plain)}")
+        images, labels = styles.render_styled(pen, chosen, copies, seed=seed)
+        print(f"{'  ' + style.__name__:<22}{_row(evaluate(nets, images, labels))}")
 
 def _row(reports: dict[str, Report]) -> str:
     return "  ".join(f"{reports[n].accuracy * 100:6.2f}%" for n in ("vote", "K1", "B1"))
