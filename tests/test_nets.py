@@ -44,7 +44,19 @@ def test_backprop_matches_finite_differences(activation: str, cost: str) -> None
 def test_softmax_is_stable_and_normalised() -> None:
     z = np.array([[1000.0, 1000.0, -1000.0], [0.0, 0.0, 0.0]])
     p = functions.softmax(z)
-    np.testing.assert_allclose(p, [[0.5, 0.5, 0.0], [1 / 3, 1 / 3, 1 / 3]])
+    np.testing.assert_allclose(p, [[0.5, 0.5, 0.0], [1 / 3, 1 / 3, 1 / 3]], atol=1e-25)
+
+
+def test_softmax_never_underflows_into_denormals() -> None:
+    """A confident net's wrong classes would be float32 denormals (here exp(-95) = 5.5e-42),
+    which slow every matmul of the backward pass that reads them about 60 times."""
+    z = np.array([[0.0, -90.0, -200.0, -30.0, 5.0]], np.float32)
+    p = functions.softmax(z)
+    assert p.dtype == np.float32 and p.min() >= np.finfo(np.float32).tiny
+    exact = np.exp(z.astype(np.float64) - 5.0) / np.exp(z.astype(np.float64) - 5.0).sum()
+    np.testing.assert_allclose(p, exact, rtol=1e-6, atol=1e-26)  # -30 kept exactly, the rest ~0
+    grads = functions.CrossEntropy().delta(z, p, np.eye(5, dtype=np.float32)[[4]])
+    assert (np.abs(grads[grads != 0]) >= np.finfo(np.float32).tiny).all()
 
 
 def test_forward_shapes_and_probabilities() -> None:
@@ -152,6 +164,14 @@ def test_adam_matches_the_textbook_algorithm() -> None:
     for g, w in zip(got, want):
         np.testing.assert_allclose(g, w, rtol=1e-10, atol=1e-12)
 
+
+def test_adam_leaves_no_denormal_weight() -> None:
+    """A weight below float32's smallest normal number (1.2e-38) slows every matmul over
+    its layer; Adam sets such weights to 0 and leaves the others as the maths says."""
+    w = np.array([1e-39, -5e-40, 0.5, 2e-38, -1e-30], np.float32)
+    adam = Adam([w])
+    adam.step([np.zeros_like(w)], lr=1e-3)
+    assert w.tolist() == [0.0, 0.0, 0.5, np.float32(2e-38), np.float32(-1e-30)]
 
 def test_parameters_are_views_of_one_flat_array(tmp_path) -> None:
     """The optimizer updates ``flat``; the layers must see it, also after loading."""

@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from digitpad.nets import store
+from digitpad.nets import functions, store
 from digitpad.nets.base import Classifier, as_batch
 from digitpad.nets.threads import small_batches_on_one_thread
 
@@ -179,8 +179,8 @@ def max_pool2(x: np.ndarray) -> np.ndarray:
 
 
 def softmax(z: np.ndarray) -> np.ndarray:
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    probs: np.ndarray = (e / e.sum(axis=1, keepdims=True)).astype(np.float32)
+    """(B, 10) scores -> float32 probabilities (:func:`digitpad.nets.functions.softmax`)."""
+    probs: np.ndarray = functions.softmax(z).astype(np.float32)
     return probs
 
 

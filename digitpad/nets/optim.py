@@ -33,6 +33,18 @@ class SGD:
                 p += v
 
 
+TINY = float(np.finfo(np.float32).tiny)  # the smallest normal float32, 1.2e-38
+
+
+def _flush_denormals(p: np.ndarray, scratch: np.ndarray) -> None:
+    """Set weights below :data:`TINY` in size to 0. Weights do drift into float32's
+    denormals, and a matmul over a layer holding them is many times slower: training the
+    not-a-digit detector spent 82% of its time in its first layer's forward pass, at
+    65 ms a step, and 15-19 ms with this (about 9 ms with weights that never drifted)."""
+    np.abs(p, out=scratch)
+    p[scratch < TINY] = 0
+
+
 class Adam:
     """Adam (Kingma & Ba): per-parameter step sizes from running means of the gradient
     and of its square, with bias correction for the first steps.
@@ -72,6 +84,7 @@ class Adam:
             np.divide(m, tmp, out=tmp)
             tmp *= step
             p -= tmp
+            _flush_denormals(p, tmp)
 
 
 class WeightAverage:
