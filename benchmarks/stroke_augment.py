@@ -75,6 +75,7 @@ def _styles(pen: drawn.PenDigits, indices: list[int], nets: dict[str, Classifier
         images, labels = styles.render_styled(pen, chosen, copies, seed=seed)
         print(f"{'  ' + style.__name__:<22}{_row(evaluate(nets, images, labels))}")
 
+
 def _row(reports: dict[str, Report]) -> str:
     return "  ".join(f"{reports[n].accuracy * 100:6.2f}%" for n in ("vote", "K1", "B1"))
 

@@ -74,8 +74,23 @@ def test_only_zeros_ones_and_sevens_drawn_in_one_stroke_get_a_style(tmp_path: Pa
     assert (images.reshape(6, -1).max(axis=1) > 0.5).all()
     np.testing.assert_array_equal(images, styles.render_styled(pen, list(range(6)), copies=2, seed=4)[0])
     assert not np.array_equal(images[:3], images[3:])  # each copy its own style and place
-    plain, _ = drawn.render_copies(pen, [0, 2, 3], copies=1)
-    assert (np.abs(images[:3] - plain).reshape(3, -1).max(axis=1) > 0.5).all()  # the style is drawn
+
+
+def test_each_digit_gets_its_own_style(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 0 is slashed, a 1 flagged, a 7 crossed, on the digit's own strokes, once a copy."""
+    pen = drawn.load(pen_file(tmp_path / "pen.npz", [(7, [SEVEN]), (0, [RING]), (1, [ONE])]))
+    calls: list[tuple[str, float]] = []
+
+    def recorder(name: str) -> styles.Style:
+        def style(strokes: styles.Strokes, rng: np.random.Generator) -> styles.Strokes:
+            calls.append((name, float(strokes[0][0, 0])))  # where the digit's stroke starts
+            return strokes
+        return style
+
+    monkeypatch.setattr(styles, "STYLES", {d: recorder(f.__name__) for d, f in styles.STYLES.items()})
+    styles.render_styled(pen, [0, 1, 2], copies=2)
+    starts = {"cross_seven": SEVEN[0, 0], "slash_zero": RING[0, 0], "flag_one": ONE[0, 0]}
+    assert calls == [(name, starts[name]) for name in ("cross_seven", "slash_zero", "flag_one")] * 2
 
 
 def test_training_adds_the_styled_copies_and_says_so(mnist_available: Path, tmp_path: Path) -> None:

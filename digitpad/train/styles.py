@@ -4,9 +4,10 @@ strokes (issue #13): a slash through a 0, a crossbar on a 7, a flag on a 1.
 Each is a style the dev file's own training writers show (slashed 0s by about ten of them,
 crossed 7s by several, 1s with a short flag by a few), but too few times for the nets to
 read it in a writer they never saw: a slashed 0 is read as an 8, a flagged 1 as a 7.
+So a training 0, 1 or 7 drawn plainly (one stroke) is given the style and drawn again.
 Measured on five writer folds, training with them did not help (README, "Other writers'
 styles"); no shipped net uses them.
-So a training 0, 1 or 7 drawn plainly (one stroke) is given the style and drawn again.
+
 The transforms work on float (P, 2) point arrays ``(x, y)``, y down, any unit (the dev
 file's millimetres), lengths as shares of the digit's height, so they are pure functions
 of the strokes and one ``np.random.Generator``. Numpy only, no Tk.
@@ -74,7 +75,8 @@ def flag_one(strokes: Strokes, rng: np.random.Generator) -> Strokes:
     the top, 20-45% of the height long at 30-60 degrees from the vertical, then down."""
     stroke = strokes[0]
     top = stroke[int(np.argmin(stroke[:, 1]))]
-    height = float(np.ptp(np.concatenate(strokes)[:, 1]))
+    low, high = _box(strokes)
+    height = float(high[1] - low[1])
     length = rng.uniform(0.2, 0.45) * height
     angle = np.radians(rng.uniform(30, 60))
     start = top + length * np.array([-np.sin(angle), np.cos(angle)])
@@ -82,8 +84,8 @@ def flag_one(strokes: Strokes, rng: np.random.Generator) -> Strokes:
     return [np.concatenate([segment(start, top)[:-1], down]), *strokes[1:]]
 
 
-STYLES: dict[int, Callable[[Strokes, np.random.Generator], Strokes]] = {
-    0: slash_zero, 1: flag_one, 7: cross_seven}
+Style = Callable[[Strokes, np.random.Generator], Strokes]
+STYLES: dict[int, Style] = {0: slash_zero, 1: flag_one, 7: cross_seven}
 
 
 def plain(data: drawn.PenDigits, indices: list[int]) -> list[int]:
