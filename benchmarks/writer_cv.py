@@ -10,7 +10,7 @@ digit is read by a net that never saw its writer; the held-out writers are not t
 Prints, per recipe, each fold's accuracy and MNIST test accuracy, the pooled accuracy
 over all folds' digits and how many writers with 30+ digits are read below 95%, then the
 pooled accuracy per digit and the most frequent confusions (which digits a recipe moves).
-B1 with 30 epochs takes about a minute per fold on 2 quiet cores.
+B1 with 30 epochs takes about a minute per fold on 2 quiet cores (2.6-2.9 min on a slow day).
 """
 
 from __future__ import annotations
