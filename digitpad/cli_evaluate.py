@@ -148,7 +148,7 @@ def chosen_writers(writers: np.ndarray, held_out: bool, fold: int | None,
     held = drawn.held_out_writers(writers)
     if fold is None:
         return (held, "held-out ") if held_out else (np.ones(len(writers), bool), "")
-    in_fold = ~held & (drawn.writer_folds(writers, folds) == fold)
+    in_fold = drawn.in_fold(writers, fold, folds)
     if held_out:
         return held | in_fold, f"held-out and fold {fold} of {folds} "
     return in_fold, f"fold {fold} of {folds} "

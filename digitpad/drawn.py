@@ -146,6 +146,11 @@ def writer_folds(writers: np.ndarray, folds: int = FOLDS) -> np.ndarray:
     return np.array([zlib.crc32(b"fold:" + str(w).encode()) % folds for w in writers], dtype=np.int64)
 
 
+def in_fold(writers: np.ndarray, fold: int, folds: int = FOLDS) -> np.ndarray:
+    """(N,) bool: the samples of training writers (never held-out ones) in ``fold``."""
+    return ~held_out_writers(writers) & (writer_folds(writers, folds) == fold)
+
+
 def render_copies(data: PenDigits, indices: list[int], copies: int, seed: int = 0,
                   widths: tuple[float, float] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Each digit drawn ``copies`` times at different random sizes and places (and pen

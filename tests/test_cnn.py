@@ -16,9 +16,11 @@ import numpy as np
 import pytest
 from conftest import skip_unless_ci
 
+from digitpad import drawn
 from digitpad.nets import cnn, registry, store
 from digitpad.train.config import TrainConfig
 from digitpad.train.progress import Callbacks, EpochResult
+from tests.pen_files import pen_file, writer_ids
 
 REPO = Path(__file__).resolve().parent.parent
 TOLERANCE = 1e-5  # max |probability difference| between Keras and numpy
@@ -189,12 +191,20 @@ class Recorder(Callbacks):
 def test_tiny_training_run(keras_k1: Any, mnist_available: Path, tmp_path: Path) -> None:
     from digitpad.train.keras_trainer import train_k1
 
-    config = TrainConfig(net="K1", epochs=1, batch_size=32, limit=2000, test_limit=500, augment="light")
+    (kept,), (left_out,) = writer_ids(1, False, 0), writer_ids(1, False, 2)
+    pen = pen_file(tmp_path / "pen.npz", {kept: [1, 7], left_out: [1, 1, 7, 7, 7]})
+    config = TrainConfig(net="K1", epochs=1, batch_size=32, limit=2000, test_limit=500, augment="light",
+                         pen_digits=str(pen), pen_exclude_fold=2)
     recorder, out = Recorder(), tmp_path / "K1.npz"
     result = train_k1(config, recorder, out)
     assert not result.cancelled and len(recorder.epochs) == 1 and recorder.batches >= 5
+    drawings = drawn.load(pen)
+    mask = drawn.in_fold(drawings.writers, 2)
+    answers = cnn.load(out).predict_proba(drawn.render(drawings, drawings.subset(mask), seed=0))
+    assert recorder.epochs[0].fold_accuracy == np.mean(answers.argmax(axis=1) == drawings.labels[mask])
+    assert result.meta["writer_fold_history (epoch, accuracy)"][0][0] == 1
     assert result.test_accuracy is not None and result.test_accuracy > 0.3  # chance: 0.1
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["K1.json", "K1.npz", "K1.weights.h5"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["K1.json", "K1.npz", "K1.weights.h5", "pen.npz"]
     saved = cnn.load(out)
     assert saved.meta["test_accuracy"] == result.test_accuracy
     assert json.loads((tmp_path / "K1.json").read_text())["architecture"] == cnn.ARCHITECTURE

@@ -15,35 +15,7 @@ from digitpad.evaluate import Report, by_writer, format_writers
 from digitpad.nets.base import Classifier
 from digitpad.train.config import TrainConfig
 from digitpad.train.data import pen_training_mask, prepare
-
-FOLDS = 5
-
-
-def writer_ids(count: int, held: bool, fold: int | None = None) -> list[str]:
-    """The first ``count`` ids "w0", "w1", ... that are held out (or not), in ``fold`` if given:
-    which side of the split an id falls is fixed by its hash, so the test looks them up."""
-    found: list[str] = []
-    for k in range(10_000):
-        name = np.array([f"w{k}"])
-        if bool(drawn.held_out_writers(name)[0]) != held:
-            continue
-        if fold is not None and drawn.writer_folds(name, FOLDS)[0] != fold:
-            continue
-        found.append(str(name[0]))
-        if len(found) == count:
-            return found
-    raise AssertionError("not enough writer ids")
-
-
-def pen_file(path: Path, digits: dict[str, list[int]]) -> Path:
-    """A pen-digits .npz: per writer, its digits' labels, each one vertical stroke."""
-    labels = [label for written in digits.values() for label in written]
-    writers = [w for w, written in digits.items() for _ in written]
-    points = np.tile(np.array([[0, 0], [0, 10]], np.float32), (len(labels), 1))
-    np.savez(path, points=points, stroke_offsets=np.arange(0, 2 * len(labels) + 1, 2),
-             sample_offsets=np.arange(len(labels) + 1), labels=np.array(labels, np.uint8),
-             writers=np.array(writers))
-    return path
+from tests.pen_files import pen_file, writer_ids
 
 
 class Always(Classifier):
@@ -191,3 +163,46 @@ def test_no_digit_of_the_excluded_fold_reaches_training(mnist_available: Path, t
 
 def test_the_folds_default_is_drawns() -> None:
     assert TrainConfig().pen_folds == drawn.FOLDS
+
+
+def test_every_epoch_reads_the_left_out_fold(mnist_available: Path, tmp_path: Path) -> None:
+    """With --exclude-fold, each epoch says how it reads the fold's writers, who are drawn
+    as `evaluate --fold` draws them; the figure is the saved net's own on those drawings."""
+    from digitpad.nets import mlp
+    from digitpad.train import Callbacks, run
+    from digitpad.train.data import prepare
+
+    (kept,), (left_out,), (held,) = writer_ids(1, False, 0), writer_ids(1, False, 3), writer_ids(1, True)
+    path = pen_file(tmp_path / "pen.npz", {kept: [0, 1, 2], left_out: [1, 1, 1, 7, 7, 7, 7], held: [4]})
+    base = TrainConfig(net="B1", epochs=2, limit=300, test_limit=50, val_size=0, augment="none",
+                       pen_digits=str(path), pen_copies=1)
+    result = run(TrainConfig(**{**base.to_dict(), "pen_exclude_fold": 3}), Callbacks(), tmp_path / "B1.npz")
+    pen = drawn.load(path)
+    mask = drawn.in_fold(pen.writers, 3)
+    assert pen.labels[mask].tolist() == [1, 1, 1, 7, 7, 7, 7]
+    as_evaluate_draws = drawn.render(pen, pen.subset(mask), seed=0)
+    splits = prepare(TrainConfig(**{**base.to_dict(), "pen_exclude_fold": 3}))
+    np.testing.assert_array_equal(splits.x_fold, as_evaluate_draws)
+    assert splits.y_fold is not None and splits.y_fold.tolist() == [1, 1, 1, 7, 7, 7, 7]
+    answers = mlp.load(tmp_path / "B1.npz").predict_proba(as_evaluate_draws)
+    expected = float(np.mean(answers.argmax(axis=1) == pen.labels[mask]))  # the last epoch is kept
+    assert [r.fold_accuracy for r in result.history][-1] == pytest.approx(expected)
+    rows = result.meta["writer_fold_history (epoch, accuracy)"]
+    assert [epoch for epoch, _ in rows] == [1, 2] and rows[-1][1] == pytest.approx(expected, abs=1e-5)
+    without = run(base)
+    assert all(r.fold_accuracy is None for r in without.history)
+    assert not any(key.startswith("writer_fold") for key in without.meta)
+
+
+def test_the_epoch_line_gives_the_folds_figure_only_with_one() -> None:
+    import io
+
+    from digitpad.train.progress import EpochResult, TextProgress
+
+    out = io.StringIO()
+    progress = TextProgress(out, tty=False)
+    progress.on_epoch(EpochResult(3, 9, 0.1, 0.95, 0.05, 0.975, 12.0, fold_accuracy=0.8125))
+    progress.on_epoch(EpochResult(4, 9, 0.1, 0.95, 0.05, 0.975, 12.0))
+    first, second = out.getvalue().splitlines()
+    assert first.endswith("validation 97.50% (loss 0.0500), writer fold 81.25%, 12s")
+    assert second.endswith("validation 97.50% (loss 0.0500), 12s")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,7 +17,10 @@ SPLIT_SEED = 20261127  # the validation split is the same for every run, so runs
 
 @dataclass(frozen=True)
 class Splits:
-    """Images float32 (N, 28, 28) in [0, 1], ink high; labels int64 (N,)."""
+    """Images float32 (N, 28, 28) in [0, 1], ink high; labels int64 (N,). ``x_fold``,
+    ``y_fold``: with ``pen_exclude_fold`` I, the pen digits of writer fold I (never trained
+    on), drawn as ``evaluate --drawn FILE --folds K --fold I`` draws them, so every epoch can
+    say how it reads writers it never saw, which the MNIST validation split cannot."""
 
     x_train: np.ndarray
     y_train: np.ndarray
@@ -25,6 +29,15 @@ class Splits:
     x_test: np.ndarray
     y_test: np.ndarray
     description: str  # what the net is trained on, said in its metadata
+    x_fold: np.ndarray | None = None
+    y_fold: np.ndarray | None = None
+
+    def fold_accuracy(self, predict: Callable[[np.ndarray], np.ndarray]) -> float | None:
+        """How many of the left-out fold's digits ``predict`` (images (N, 28, 28) -> (N, 10)
+        probabilities) gets right; None without a left-out fold."""
+        if self.x_fold is None or self.y_fold is None or not len(self.y_fold):
+            return None
+        return float(np.mean(predict(self.x_fold).argmax(axis=1) == self.y_fold))
 
 
 def prepare(config: TrainConfig) -> Splits:
@@ -49,8 +62,20 @@ def prepare(config: TrainConfig) -> Splits:
         x_train, y_train, description = _with_pen_digits(x_train, y_train, config, description)
     if config.my_drawings > 0:
         x_train, y_train, description = _with_my_drawings(x_train, y_train, config.my_drawings, description)
+    x_fold, y_fold = _excluded_fold(config)
     return Splits(x_train, y_train, to_float(x[val]), y[val].astype(np.int64), to_float(x_test),
-                  y_test.astype(np.int64), description)
+                  y_test.astype(np.int64), description, x_fold, y_fold)
+
+
+def _excluded_fold(config: TrainConfig) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """The left-out writer fold's pen digits, placed with seed 0 as ``evaluate`` places them."""
+    if not config.pen_digits or config.pen_exclude_fold is None:
+        return None, None
+    from digitpad import drawn
+
+    pen = drawn.load(config.pen_digits)
+    mask = drawn.in_fold(pen.writers, config.pen_exclude_fold, config.pen_folds)
+    return drawn.render(pen, pen.subset(mask), seed=0), pen.labels[mask].astype(np.int64)
 
 
 def pen_training_mask(writers: np.ndarray, config: TrainConfig) -> np.ndarray:

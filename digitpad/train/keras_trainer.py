@@ -57,7 +57,7 @@ def train_k1(config: TrainConfig, callbacks: Callbacks, out: Path | None = None)
     model = build_compiled(keras, config, len(batches))
     result, start = TrainResult(), time.perf_counter()
     validation = (splits.x_val[..., None], splits.y_val) if len(splits.x_val) else None
-    progress = _Progress(model, config, callbacks, result, start, len(batches), validation is not None)
+    progress = _Progress(model, config, callbacks, result, start, len(batches), splits)
     model.fit(batches, epochs=config.epochs, validation_data=validation,
               validation_batch_size=500, callbacks=[progress.as_keras(keras)], verbose=0)
     progress.restore_best()
@@ -139,11 +139,11 @@ class _Progress:
     the weights (batch-norm statistics included) of the best validation epoch."""
 
     def __init__(self, model: Any, config: TrainConfig, callbacks: Callbacks,
-                 result: TrainResult, start: float, batches: int, has_validation: bool = True) -> None:
+                 result: TrainResult, start: float, batches: int, splits: Splits) -> None:
         self.model, self.config, self.callbacks = model, config, callbacks
-        self.result, self.start, self.batches = result, start, batches
+        self.result, self.start, self.batches, self.splits = result, start, batches, splits
         self.epoch, self.best_weights = 1, None
-        self.best = BestEpoch(config.patience, has_validation)
+        self.best = BestEpoch(config.patience, has_validation=len(splits.x_val) > 0)
         self.cancelled = False
 
     def as_keras(self, keras: Any) -> Any:
@@ -172,7 +172,8 @@ class _Progress:
         rate = float(np.asarray(self.model.optimizer.learning_rate))
         record = EpochResult(epoch + 1, self.config.epochs, float(logs.get("loss", 0.0)),
                              float(logs.get("accuracy", 0.0)), float(logs.get("val_loss", 0.0)),
-                             val_accuracy, time.perf_counter() - self.start, rate)
+                             val_accuracy, time.perf_counter() - self.start, rate,
+                             self.splits.fold_accuracy(self._predict))
         self.result.history.append(record)
         self.callbacks.on_epoch(record)
         log.info("K1 epoch %d/%d: train %.4f, val %.4f", epoch + 1, self.config.epochs,
@@ -183,6 +184,9 @@ class _Progress:
             self.callbacks.on_message(f"no lower validation loss for {self.best.stale} epochs: "
                                       "stopping early")
             self.model.stop_training = True
+
+    def _predict(self, images: np.ndarray) -> np.ndarray:
+        return np.asarray(self.model.predict(images[..., None], batch_size=500, verbose=0))
 
     def restore_best(self) -> None:
         if self.best_weights is not None:

@@ -26,6 +26,16 @@ TEST_SETS = {"mnist": "the MNIST test set", "emnist": "the EMNIST digits test se
 
 
 def run_metadata(config: TrainConfig, splits: Splits, result: TrainResult) -> dict[str, Any]:
+    return {**_run(config, splits, result), **_fold_history(result)}
+
+
+def _fold_history(result: TrainResult) -> dict[str, Any]:
+    """Per epoch, how the left-out writer fold was read (``--exclude-fold``), if one was."""
+    rows = [[r.epoch, round(r.fold_accuracy, 5)] for r in result.history if r.fold_accuracy is not None]
+    return {"writer_fold_history (epoch, accuracy)": rows} if rows else {}
+
+
+def _run(config: TrainConfig, splits: Splits, result: TrainResult) -> dict[str, Any]:
     return {
         "trained_on": splits.description + _fine_tuned_note(config.init),
         "data": config.data,

@@ -96,10 +96,12 @@ def _fit(net: MLP, splits: Splits, config: TrainConfig, callbacks: Callbacks,
                                                  correct / seen, time.perf_counter() - start))
         with average.swapped_in() if average is not None else contextlib.nullcontext():
             val_loss, val_accuracy = evaluate(net, splits.x_val, splits.y_val)
+            fold_accuracy = splits.fold_accuracy(net.predict_proba)
             params_now = net.flat.copy()  # what is kept if best
         record = EpochResult(epoch, config.epochs, loss_sum / seen, correct / seen, val_loss,
                              val_accuracy, time.perf_counter() - start,
-                             cosine_lr(config.learning_rate, epoch * batches - 1, total, warmup))
+                             cosine_lr(config.learning_rate, epoch * batches - 1, total, warmup),
+                             fold_accuracy)
         result.history.append(record)
         callbacks.on_epoch(record)
         log.info("epoch %d/%d: train %.4f, val %.4f", epoch, config.epochs, record.train_accuracy,

@@ -42,6 +42,7 @@ class EpochResult:
     val_accuracy: float
     seconds: float  # since training started
     learning_rate: float = 0.0
+    fold_accuracy: float | None = None  # on the left-out writer fold's pen digits (Splits.x_fold)
 
 
 @dataclass
@@ -148,7 +149,8 @@ class TextProgress:
     def on_epoch(self, result: EpochResult) -> None:
         text = (f"epoch {result.epoch}/{result.epochs}: train {result.train_accuracy * 100:.2f}%, "
                 f"validation {result.val_accuracy * 100:.2f}% (loss {result.val_loss:.4f}), "
-                f"{result.seconds:.0f}s")  # the loss: the epoch kept is the one where it is lowest
+                + ("" if result.fold_accuracy is None else f"writer fold {result.fold_accuracy * 100:.2f}%, ")
+                + f"{result.seconds:.0f}s")  # the loss: the epoch kept is the one where it is lowest
         if self.tty:
             self._write(f"\r{text}" + " " * 20 + "\n")
             self.open = False
