@@ -170,18 +170,18 @@ def test_every_epoch_reads_the_left_out_fold(mnist_available: Path, tmp_path: Pa
     as `evaluate --fold` draws them; the figure is the saved net's own on those drawings."""
     from digitpad.nets import mlp
     from digitpad.train import Callbacks, run
-    from digitpad.train.data import prepare
 
     (kept,), (left_out,), (held,) = writer_ids(1, False, 0), writer_ids(1, False, 3), writer_ids(1, True)
     path = pen_file(tmp_path / "pen.npz", {kept: [0, 1, 2], left_out: [1, 1, 1, 7, 7, 7, 7], held: [4]})
     base = TrainConfig(net="B1", epochs=2, limit=300, test_limit=50, val_size=0, augment="none",
                        pen_digits=str(path), pen_copies=1)
-    result = run(TrainConfig(**{**base.to_dict(), "pen_exclude_fold": 3}), Callbacks(), tmp_path / "B1.npz")
+    leaving_out = TrainConfig(**{**base.to_dict(), "pen_exclude_fold": 3})
+    result = run(leaving_out, Callbacks(), tmp_path / "B1.npz")
     pen = drawn.load(path)
     mask = drawn.in_fold(pen.writers, 3)
     assert pen.labels[mask].tolist() == [1, 1, 1, 7, 7, 7, 7]
     as_evaluate_draws = drawn.render(pen, pen.subset(mask), seed=0)
-    splits = prepare(TrainConfig(**{**base.to_dict(), "pen_exclude_fold": 3}))
+    splits = prepare(leaving_out)
     np.testing.assert_array_equal(splits.x_fold, as_evaluate_draws)
     assert splits.y_fold is not None and splits.y_fold.tolist() == [1, 1, 1, 7, 7, 7, 7]
     answers = mlp.load(tmp_path / "B1.npz").predict_proba(as_evaluate_draws)
