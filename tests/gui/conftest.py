@@ -137,11 +137,17 @@ def save_random_nets(folder: Path, names: Sequence[str] = ("B1", "B2", "B3", "B4
     return folder
 
 
+@pytest.fixture(scope="session")
+def random_nets_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Made once per test process: compressing random weights takes 0.3 s, and most GUI
+    tests use them. Tests that start runs check that this folder stays as it was."""
+    return save_random_nets(tmp_path_factory.mktemp("shipped"))
+
+
 @pytest.fixture
-def random_weights(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = save_random_nets(tmp_path / "shipped")
-    monkeypatch.setenv("DIGITPAD_WEIGHTS", str(folder))
-    return folder
+def random_weights(random_nets_folder: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("DIGITPAD_WEIGHTS", str(random_nets_folder))
+    return random_nets_folder
 
 
 @pytest.fixture
