@@ -6,6 +6,7 @@ the checkout), fixed once here so a test's own DIGITPAD_DATA cannot leak into th
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -40,3 +41,21 @@ def skip_unless_ci(reason: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(f"cannot run in CI: {reason}")
     pytest.skip(reason)
+
+
+_adapt_cache: dict[str, bytes] = {}  # file name -> contents, per test process
+
+
+@pytest.fixture
+def warm_adapt_cache(isolated_user_dir: Path) -> Iterator[None]:
+    """K1's features of MNIST's replay and test subsets in the user folder's adapt cache,
+    as a user who adapts again has them: kept from the first test of this process that
+    computed them (1.5 s a test on two cores). The file names carry K1's convolution
+    digest and the images' hash, so only the very same features are ever reused."""
+    folder = dirs.user_dir() / "adapt-cache"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, contents in _adapt_cache.items():
+        (folder / name).write_bytes(contents)
+    yield
+    for path in folder.glob("*.npy"):
+        _adapt_cache.setdefault(path.name, path.read_bytes())

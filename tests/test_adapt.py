@@ -54,6 +54,7 @@ def test_head_reads_as_k1_does() -> None:
     np.testing.assert_allclose(head.predict_proba(adapt.features(net, x)), net.predict_proba(x), atol=1e-5)
 
 
+@pytest.mark.usefixtures("warm_adapt_cache")
 def test_adapted_nets_read_the_taught_drawings_and_keep_mnist(mnist_available: Path) -> None:
     images, labels = teach(mnist_available, per_digit=3)
     shipped = {name: digest(registry.shipped_path(name)) for name in ("B1", "K1")}
@@ -71,6 +72,7 @@ def test_adapted_nets_read_the_taught_drawings_and_keep_mnist(mnist_available: P
     assert {name: digest(registry.shipped_path(name)) for name in shipped} == shipped
 
 
+@pytest.mark.usefixtures("warm_adapt_cache")
 def test_same_seed_and_store_give_the_same_weights(mnist_available: Path) -> None:
     teach(mnist_available, per_digit=2)
     config = replace(SMALL, steps=20)
@@ -187,6 +189,7 @@ def test_progress_goes_forward_and_a_cancel_stops_it(mnist_available: Path) -> N
     assert not dirs.user_weights_dir().exists() and registry.chosen_path("B1") is None
 
 
+@pytest.mark.usefixtures("warm_adapt_cache")
 def test_the_vote_change_is_the_vote_read_through_reading(mnist_available: Path) -> None:
     from digitpad.reading import Reader
 

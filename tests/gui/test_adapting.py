@@ -85,6 +85,7 @@ def table_rows(teaching: adapting.Teaching) -> list[list[str]]:
     return [[row[c] for c in sorted(row)] for _r, row in sorted(rows.items())]
 
 
+@pytest.mark.usefixtures("warm_adapt_cache")
 def test_teach_my_handwriting_from_the_menu_then_restore(real_weights: Path,
                                                          make_harness: Callable[[], Harness],
                                                          mnist_available: Path, told: list[str]) -> None:
@@ -133,6 +134,7 @@ def test_teach_my_handwriting_from_the_menu_then_restore(real_weights: Path,
     assert not app.answers.note.winfo_ismapped() and "adapted" not in app.status.net_text
 
 
+@pytest.mark.usefixtures("warm_adapt_cache")
 def test_cancel_leaves_nothing_behind(real_weights: Path, make_harness: Callable[[], Harness],
                                       mnist_available: Path, monkeypatch: pytest.MonkeyPatch,
                                       told: list[str]) -> None:
@@ -151,6 +153,7 @@ def test_cancel_leaves_nothing_behind(real_weights: Path, make_harness: Callable
     assert all(not net.meta.get("adapted") for net in gui.app.predictor.nets.values())
 
 
+@pytest.mark.usefixtures("warm_adapt_cache")
 def test_keeping_the_current_weights_leaves_nothing_behind(real_weights: Path,
                                                           make_harness: Callable[[], Harness],
                                                           mnist_available: Path, told: list[str]) -> None:
