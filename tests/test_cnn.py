@@ -173,6 +173,22 @@ def test_parity_on_mnist(keras_k1: Any, mnist_available: Path) -> None:
     assert _max_difference(keras_k1, x) <= TOLERANCE
 
 
+def test_keras_teacher_answers_like_the_numpy_port(keras_k1: Any) -> None:
+    """The GPU path (--teacher-runtime keras) reads K1's .weights.h5; its answers on
+    distorted views must be those of the numpy K1 that the app runs. Here rather than in
+    test_teacher_views: TensorFlow is loaded once per test file that needs it."""
+    from digitpad.train import views
+    from digitpad.train.augment import PRESETS
+    from digitpad.train.teacher import _keras_predict
+
+    x = np.zeros((64, 28, 28), np.float32)
+    for i in range(64):
+        x[i, 6:22, 8 + i % 10:12 + i % 10] = 1.0  # upright bars, distorted by the strong view
+    x = views.make_view(x, 0, 0, PRESETS["strong"])
+    keras_answers = _keras_predict(registry.shipped_path("K1"))(x)
+    np.testing.assert_allclose(keras_answers, registry.load("K1").predict_proba(x), atol=1e-5)
+
+
 class Recorder(Callbacks):
     def __init__(self, cancel_after_batches: int | None = None) -> None:
         self.batches, self.cancel_after = 0, cancel_after_batches
@@ -192,12 +208,14 @@ def test_tiny_training_run(keras_k1: Any, mnist_available: Path, tmp_path: Path)
     from digitpad.train.keras_trainer import train_k1
 
     (kept,), (left_out,) = writer_ids(1, False, 0), writer_ids(1, False, 2)
-    pen = pen_file(tmp_path / "pen.npz", {kept: [1, 7], left_out: [1, 1, 7, 7, 7]})
-    config = TrainConfig(net="K1", epochs=1, batch_size=32, limit=2000, test_limit=500, augment="light",
+    pen = pen_file(tmp_path / "pen.npz", {kept: [1, 7, 1, 7], left_out: [1, 1, 7, 7, 7]})
+    # 1,620 MNIST images and 12 pen copies: 51 whole batches. A last, smaller batch would
+    # make TensorFlow trace the training step a second time (3 s here).
+    config = TrainConfig(net="K1", epochs=1, batch_size=32, limit=2025, test_limit=500, augment="light",
                          pen_digits=str(pen), pen_exclude_fold=2)
     recorder, out = Recorder(), tmp_path / "K1.npz"
     result = train_k1(config, recorder, out)
-    assert not result.cancelled and len(recorder.epochs) == 1 and recorder.batches >= 5
+    assert not result.cancelled and len(recorder.epochs) == 1 and recorder.batches == 6  # batches 10, 20, ..., 50 and 51, the last
     drawings = drawn.load(pen)
     mask = drawn.in_fold(drawings.writers, 2)
     answers = cnn.load(out).predict_proba(drawn.render(drawings, drawings.subset(mask), seed=0))

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import skip_unless_ci
 
 from digitpad.train import Callbacks, TrainConfig, run, views
 from digitpad.train.augment import PRESETS
@@ -103,21 +102,6 @@ def test_training_on_teacher_views_caches_the_answers(mnist_available: Path, iso
 def test_teacher_views_need_a_teacher(mnist_available: Path) -> None:
     with pytest.raises(ValueError, match="needs --teacher"):
         run(TrainConfig(net="B1", limit=300, val_size=60, teacher_views=2))
-
-
-def test_keras_teacher_answers_like_the_numpy_port() -> None:
-    """The GPU path (--teacher-runtime keras) reads K1's .weights.h5; its answers must be
-    those of the numpy K1 that the app runs."""
-    try:
-        import keras  # noqa: F401
-    except ImportError:
-        skip_unless_ci('TensorFlow is not installed (pip install -e ".[cnn]")')
-    from digitpad.nets import load_network, registry
-    from digitpad.train.teacher import _keras_predict
-
-    x = views.make_view(strokes(64), 0, 0, PRESETS["strong"])
-    keras_answers = _keras_predict(registry.shipped_path("K1"))(x)
-    np.testing.assert_allclose(keras_answers, load_network("K1").predict_proba(x), atol=1e-5)
 
 
 def test_cancelling_while_the_teacher_answers_stops_soon_and_saves_nothing(
