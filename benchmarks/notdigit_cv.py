@@ -41,6 +41,8 @@ def main() -> None:
     parser.add_argument("--thresholds", type=float, nargs="+", default=[0.8, 0.85, 0.9, 0.95])
     parser.add_argument("--hidden", type=int, default=128)
     parser.add_argument("--epochs", type=int, default=16)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0],
+                        help="train one detector per seed; also report the mean of their scores")
     parser.add_argument("--on-held-out", action="store_true",
                         help="measure every fold's detector on the held-out writers (fold -1: none left out)")
     args = parser.parse_args()
@@ -62,13 +64,21 @@ def main() -> None:
     mnist_features = trainer.features(k1, mnist.test_images.astype(np.float32) / 255)
     for fold in args.folds:
         out = (train_fold == fold) & (data.writers != "")
-        net = trainer.fit(train_features[~out], data.not_digit[~out], args.hidden, args.epochs)
-        scores = {name: net.forward(s[1])[1][-1][:, 1] for name, s in sets.items()}
-        mnist_scores = net.forward(mnist_features)[1][-1][:, 1]
-        for threshold in args.thresholds:
-            print(f"fold {fold} threshold {threshold:.2f}: "
-                  + figures(sets, scores, -2 if args.on_held_out else fold, threshold)
-                  + f"  MNIST not a digit {np.mean(mnist_scores >= threshold) * 100:.2f}%", flush=True)
+        nets = [trainer.fit(train_features[~out], data.not_digit[~out], args.hidden, args.epochs, seed)
+                for seed in args.seeds]
+        kinds = {"": nets[:1], f" mean of {len(nets)}": nets} if len(nets) > 1 else {"": nets}
+        for kind, chosen in kinds.items():
+            scores = {name: mean_score(chosen, s[1]) for name, s in sets.items()}
+            mnist_scores = mean_score(chosen, mnist_features)
+            for threshold in args.thresholds:
+                print(f"fold {fold}{kind} threshold {threshold:.2f}: "
+                      + figures(sets, scores, -2 if args.on_held_out else fold, threshold)
+                      + f"  MNIST not a digit {np.mean(mnist_scores >= threshold) * 100:.2f}%", flush=True)
+
+
+def mean_score(nets: list, features: np.ndarray) -> np.ndarray:
+    """The detectors' mean probability of "not a digit", (N,)."""
+    return np.mean([net.forward(features)[1][-1][:, 1] for net in nets], axis=0)
 
 
 def figures(sets: dict[str, tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, np.ndarray, np.ndarray]],
