@@ -215,7 +215,8 @@ def test_tiny_training_run(keras_k1: Any, mnist_available: Path, tmp_path: Path)
                          pen_digits=str(pen), pen_exclude_fold=2)
     recorder, out = Recorder(), tmp_path / "K1.npz"
     result = train_k1(config, recorder, out)
-    assert not result.cancelled and len(recorder.epochs) == 1 and recorder.batches == 6  # batches 10, 20, ..., 50 and 51, the last
+    assert not result.cancelled and len(recorder.epochs) == 1
+    assert recorder.batches == 6  # reported after batches 10, 20, ..., 50 and the last, 51
     drawings = drawn.load(pen)
     mask = drawn.in_fold(drawings.writers, 2)
     answers = cnn.load(out).predict_proba(drawn.render(drawings, drawings.subset(mask), seed=0))
