@@ -2,6 +2,7 @@
 
     python benchmarks/notdigit_cv.py [--folds 0 1 2 3 4] [--thresholds 0.8 0.85 0.9 0.95]
     python benchmarks/notdigit_cv.py --on-held-out --folds -1 0 1 2 3 4 --thresholds 0.9
+    python benchmarks/notdigit_cv.py --seeds 0 1 2   # also the mean of three detectors' scores
 
 The training set of digitpad.train.notdigit_trainer (training writers only) is built and
 K1's features computed once; for each fold of the training writers
@@ -27,6 +28,7 @@ from digitpad import dirs, drawn, notdigit
 from digitpad.datasets import sources
 from digitpad.nets import registry
 from digitpad.nets.cnn import ConvNet
+from digitpad.nets.mlp import MLP
 from digitpad.reading import Reader, readings
 from digitpad.train import notdigit_trainer as trainer
 
@@ -76,7 +78,7 @@ def main() -> None:
                       + f"  MNIST not a digit {np.mean(mnist_scores >= threshold) * 100:.2f}%", flush=True)
 
 
-def mean_score(nets: list, features: np.ndarray) -> np.ndarray:
+def mean_score(nets: list[MLP], features: np.ndarray) -> np.ndarray:
     """The detectors' mean probability of "not a digit", (N,)."""
     return np.mean([net.forward(features)[1][-1][:, 1] for net in nets], axis=0)
 
