@@ -11,7 +11,8 @@ the fold's own pen digits and letters (placement seed 0, not the training placem
 and on the MNIST test set. This is how the shipped recipe (3200-128-2, 16 epochs) and its
 threshold were chosen; the held-out writers are left for benchmarks/not_sure.py. About
 15 minutes on 2 cores. The nets read the training writers' digits in-sample, so the
-digit figures here are optimistic; the letter and MNIST figures are not.
+digit figures here are optimistic; the letter and MNIST figures, and the share of digits
+the check itself calls "not a digit", are not.
 
 ``--on-held-out``: a learning curve instead. Each detector (fold -1: none left out, all
 training writers) is measured on the held-out writers, so leaving a fold out shows what a
@@ -90,11 +91,14 @@ def figures(sets: dict[str, tuple[dict[str, np.ndarray], np.ndarray, np.ndarray,
         mask = folds == fold
         rejected = notdigit.rejected(images[mask], scores[name][mask], threshold)
         read = readings({n: p[mask] for n, p in probs.items()}, "vote", rejected)
-        found[name] = (np.array([r.digit for r in read]), np.array([r.sure for r in read]), labels[mask])
-    digit, sure, label = found["digits"]
+        found[name] = (np.array([r.digit for r in read]), np.array([r.sure for r in read]), labels[mask],
+                       rejected)
+    digit, sure, label, rejected = found["digits"]
     right = (digit == label)[sure].mean() * 100
-    return (f"letters confident {found['letters'][1].mean() * 100:5.2f}%  digits not sure/not a digit "
-            f"{100 - sure.mean() * 100:5.2f}%  confident right {right:6.2f}%")
+    letters_sure = found["letters"][1]
+    return (f"letters confident {letters_sure.mean() * 100:5.2f}% ({len(letters_sure)})  "
+            f"digits not sure/not a digit {100 - sure.mean() * 100:5.2f}% "
+            f"(not a digit {rejected.mean() * 100:4.2f}%, {len(digit)})  confident right {right:6.2f}%")
 
 
 if __name__ == "__main__":
