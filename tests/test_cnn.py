@@ -20,6 +20,7 @@ from digitpad import drawn
 from digitpad.nets import cnn, registry, store
 from digitpad.train.config import TrainConfig
 from digitpad.train.progress import Callbacks, EpochResult
+from tests.bars import upright_bars
 from tests.pen_files import pen_file, writer_ids
 
 REPO = Path(__file__).resolve().parent.parent
@@ -181,10 +182,7 @@ def test_keras_teacher_answers_like_the_numpy_port(keras_k1: Any) -> None:
     from digitpad.train.augment import PRESETS
     from digitpad.train.teacher import _keras_predict
 
-    x = np.zeros((64, 28, 28), np.float32)
-    for i in range(64):
-        x[i, 6:22, 8 + i % 10:12 + i % 10] = 1.0  # upright bars, distorted by the strong view
-    x = views.make_view(x, 0, 0, PRESETS["strong"])
+    x = views.make_view(upright_bars(64), 0, 0, PRESETS["strong"])
     keras_answers = _keras_predict(registry.shipped_path("K1"))(x)
     np.testing.assert_allclose(keras_answers, registry.load("K1").predict_proba(x), atol=1e-5)
 

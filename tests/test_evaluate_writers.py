@@ -186,7 +186,7 @@ def test_every_epoch_reads_the_left_out_fold(mnist_available: Path, tmp_path: Pa
     assert splits.y_fold is not None and splits.y_fold.tolist() == [1, 1, 1, 7, 7, 7, 7]
     answers = mlp.load(tmp_path / "B1.npz").predict_proba(as_evaluate_draws)
     expected = float(np.mean(answers.argmax(axis=1) == pen.labels[mask]))  # the last epoch is kept
-    assert [r.fold_accuracy for r in result.history][-1] == pytest.approx(expected)
+    assert result.history[-1].fold_accuracy == pytest.approx(expected)
     rows = result.meta["writer_fold_history (epoch, accuracy)"]
     assert [epoch for epoch, _ in rows] == [1, 2] and rows[-1][1] == pytest.approx(expected, abs=1e-5)
     without = run(base)

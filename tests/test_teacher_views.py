@@ -9,17 +9,11 @@ import pytest
 
 from digitpad.train import Callbacks, TrainConfig, run, views
 from digitpad.train.augment import PRESETS
-
-
-def strokes(n: int) -> np.ndarray:
-    x = np.zeros((n, 28, 28), np.float32)
-    for i in range(n):
-        x[i, 6:22, 8 + i % 10:12 + i % 10] = 1.0
-    return x
+from tests.bars import upright_bars
 
 
 def test_a_view_is_the_same_whoever_makes_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    x = strokes(9000)  # three chunks
+    x = upright_bars(9000)  # three chunks
     first = views.make_view(x, 0, 3, PRESETS["light"])
     monkeypatch.setattr(views, "WORKERS", 3)
     assert np.array_equal(views.make_view(x, 0, 3, PRESETS["light"]), first)
@@ -30,14 +24,14 @@ def test_a_view_is_the_same_whoever_makes_it(monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_view_stream_cycles_through_the_views() -> None:
-    x = strokes(50)
+    x = upright_bars(50)
     seen = [(v, images.copy()) for v, images in views.view_stream(x, 0, 3, PRESETS["light"], 7)]
     assert [v for v, _ in seen] == [0, 1, 2, 0, 1, 2, 0]
     assert np.array_equal(seen[0][1], seen[3][1]) and not np.allclose(seen[0][1], seen[1][1])
 
 
 def test_answers_are_checked_against_the_view_they_were_made_for() -> None:
-    x = strokes(100)
+    x = upright_bars(100)
     def uniform(images: np.ndarray) -> np.ndarray:
         return np.full((len(images), 10), 0.1, np.float32)
 

@@ -33,8 +33,8 @@ class Splits:
     y_fold: np.ndarray | None = None
 
     def fold_accuracy(self, predict: Callable[[np.ndarray], np.ndarray]) -> float | None:
-        """How many of the left-out fold's digits ``predict`` (images (N, 28, 28) -> (N, 10)
-        probabilities) gets right; None without a left-out fold."""
+        """The share of the left-out fold's digits that ``predict`` (images (N, 28, 28) ->
+        (N, 10) probabilities) gets right; None without a left-out fold."""
         if self.x_fold is None or self.y_fold is None or not len(self.y_fold):
             return None
         return float(np.mean(predict(self.x_fold).argmax(axis=1) == self.y_fold))
