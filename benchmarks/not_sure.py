@@ -28,20 +28,22 @@ from digitpad.reading import Reader, default_reader, readings
 from digitpad.train import nondigits
 from digitpad.train.notdigit_trainer import pairs
 
-Judged = tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, np.ndarray]]
+Judged = tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, np.ndarray], np.ndarray]
 
 
 def judged(reader: Reader, images: np.ndarray) -> Judged:
-    """(digit, sure, not_a_digit) per image as digitpad.reading says, and the nets' answers."""
+    """(digit, sure, not_a_digit) per image as digitpad.reading says, the nets' answers, and
+    which images the not-a-digit check is in doubt about."""
     per_net, scores = reader.evidence(images)
-    rejected = reader.rejected(images, scores)
-    found = readings(per_net, "vote", rejected, notdigit.two_parts(images))
+    found = reader.judge(images, per_net, scores)
+    doubt = notdigit.in_doubt(scores)
     return (np.array([r.digit for r in found]), np.array([r.sure for r in found]),
-            np.array([r.not_a_digit for r in found]), per_net)
+            np.array([r.not_a_digit for r in found]), per_net,
+            np.zeros(len(images), bool) if doubt is None else doubt)
 
 
 def goals(digits: tuple[np.ndarray, ...], labels: np.ndarray, letters: tuple[np.ndarray, ...]) -> str:
-    answer, sure, _nad, _ = digits
+    answer, sure = digits[:2]
     letter_sure = letters[1]
     right = (answer == labels)[sure].mean() * 100 if sure.any() else float("nan")
     return (f"letters confident {letter_sure.mean() * 100:5.2f}%  digits not sure/not a digit "
@@ -70,10 +72,10 @@ def main() -> None:
     letter_fold = drawn.writer_folds(letters.writers[letter_mask])
     for fold in range(drawn.FOLDS):
         d, lt = pen_fold == fold, letter_fold == fold
-        print(f"  fold {fold}:", goals(tuple(a[d] for a in digits[:3]) + (digits[3],), labels[d],
-                                       tuple(a[lt] for a in read_letters[:3]) + (read_letters[3],)))
+        print(f"  fold {fold}:", goals(tuple(a[d] for a in digits[:3]), labels[d],
+                                       tuple(a[lt] for a in read_letters[:3])))
     mnist = sources.load("mnist")
-    answer, sure, rejected, _ = judged(reader, mnist.test_images.astype(np.float32) / 255)
+    answer, sure, rejected, _, _ = judged(reader, mnist.test_images.astype(np.float32) / 255)
     print(f"MNIST test: not a digit {rejected.mean() * 100:.2f}%, "
           f"not sure {(~sure & ~rejected).mean() * 100:.2f}%, "
           f"right {np.mean(answer == mnist.test_labels) * 100:.2f}%")
@@ -87,13 +89,13 @@ def others(reader: Reader, pen: drawn.PenDigits, held: np.ndarray, seed: int) ->
     """Made-up non-digits by kind, and pairs of held-out writers' digits."""
     kinds = list(nondigits.MAKERS)
     images, kind = nondigits.render(kinds, 50 * len(kinds), seed=seed + 1000)
-    _answer, sure, rejected, _ = judged(reader, images)
+    _answer, sure, rejected, _, _ = judged(reader, images)
     print("made-up non-digits, confident digit:",
           ", ".join(f"{k} {sure[kind == i].mean() * 100:.0f}%" for i, k in enumerate(kinds)))
     two = pairs(pen, pen.subset(held), 300, seed + 2000)[0]
     per_net, scores = reader.evidence(two)
     alone = np.array([r.sure for r in readings(per_net, "vote")])
-    found = readings(per_net, "vote", reader.rejected(two, scores), notdigit.two_parts(two))
+    found = reader.judge(two, per_net, scores)
     print(f"two digits side by side: confident digit {np.mean([r.sure for r in found]) * 100:.1f}% "
           f"(without the check {alone.mean() * 100:.1f}%), not a digit "
           f"{np.mean([r.not_a_digit for r in found]) * 100:.1f}%, said 'two digits' "
@@ -110,21 +112,23 @@ def thin_and_tiny(reader: Reader, pen: drawn.PenDigits, held: np.ndarray, seed: 
     small = [drawn.place(pen.strokes(i), rng, height=(0.12, 0.12)) for i in indices]
     tiny = np.stack([preprocess.to_mnist(preprocess.rasterize(strokes)) for strokes in small])
     for name, images in (("thin pen", thin), ("tiny", tiny)):
-        answer, sure, rejected, _ = judged(reader, images)
+        answer, sure, rejected, _, _ = judged(reader, images)
         print(f"{name}: right {np.mean(answer == pen.labels[indices]) * 100:.1f}%, confident "
               f"{sure.mean() * 100:.1f}%, not a digit {rejected.mean() * 100:.1f}% ({len(indices)} digits)")
 
 
-def grid(digits: tuple[np.ndarray, ...], labels: np.ndarray, letters: tuple[np.ndarray, ...]) -> None:
-    members, letter_members = digits[3], letters[3]
-    vote, letter_vote = combine(members), combine(letter_members)
+def grid(digits: Judged, labels: np.ndarray, letters: Judged) -> None:
+    vote, letter_vote = combine(digits[3]), combine(letters[3])
     print(f"{'min p':>6} {'agree':>6}  figures with the not-a-digit check as shipped")
     for agreement in (0.6, 0.8, 1.0):
         for threshold in (0.5, 0.7, 0.8, 0.85, 0.88, 0.9):
-            sure = verdict.judge_batch(vote, members, threshold, agreement) & ~digits[2]
-            letter_sure = verdict.judge_batch(letter_vote, letter_members, threshold, agreement) & ~letters[2]
-            figures = goals((vote.argmax(1), sure, digits[2], members), labels,
-                            (letter_vote.argmax(1), letter_sure, letters[2], {}))
+            doubtful = max(threshold, notdigit.DOUBT_PROBABILITY)
+            sure, letter_sure = (
+                verdict.judge_batch(v, found[3], np.where(found[4], doubtful, threshold), agreement)
+                & ~found[2]
+                for v, found in ((vote, digits), (letter_vote, letters)))
+            figures = goals((vote.argmax(1), sure, digits[2]), labels,
+                            (letter_vote.argmax(1), letter_sure, letters[2]))
             print(f"{threshold:6.2f} {agreement:6.2f}  {figures}")
 
 

@@ -90,7 +90,8 @@ def figures(sets: dict[str, tuple[dict[str, np.ndarray], np.ndarray, np.ndarray,
     for name, (probs, _features, labels, folds, images) in sets.items():
         mask = folds == fold
         rejected = notdigit.rejected(images[mask], scores[name][mask], threshold)
-        read = readings({n: p[mask] for n, p in probs.items()}, "vote", rejected)
+        read = readings({n: p[mask] for n, p in probs.items()}, "vote", rejected,
+                        in_doubt=notdigit.in_doubt(scores[name][mask]))
         found[name] = (np.array([r.digit for r in read]), np.array([r.sure for r in read]), labels[mask],
                        rejected)
     digit, sure, label, rejected = found["digits"]

@@ -38,6 +38,10 @@ log = logging.getLogger(__name__)
 FILENAME = "notdigit.npz"
 TWO_DIGITS = "that looks like two digits"
 NOT_A_DIGIT = "that doesn't look like a digit"
+# A drawing the check is in doubt about (its score at least DOUBT, below the threshold) is
+# given as a sure digit only from DOUBT_PROBABILITY (not verdict.MIN_PROBABILITY): two
+# weak signs together. Chosen on three dev writer folds (README, "Not a digit").
+DOUBT, DOUBT_PROBABILITY = 0.1, 0.97
 DASH = 0.35  # ink less high than this share of its width is a dash; MNIST's flattest digit: 0.40
 
 
@@ -126,6 +130,11 @@ def rejected(images: np.ndarray, scores: np.ndarray | None, threshold: float) ->
     ``threshold``, or the ink is a flat :func:`dash`."""
     flat = dash(images)
     return flat if scores is None else flat | (np.asarray(scores) >= threshold)
+
+
+def in_doubt(scores: np.ndarray | None) -> np.ndarray | None:
+    """(N,) bool: the detector's ``scores`` reach :data:`DOUBT` (None when the check is off)."""
+    return None if scores is None else np.asarray(scores) >= DOUBT
 
 
 def dash(images: np.ndarray) -> np.ndarray:

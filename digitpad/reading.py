@@ -181,8 +181,14 @@ class Reader:
         wanted = None if every_net or name == VOTE else [name]
         images = _as_stack(x)
         per_net, scores = self.evidence(images, wanted)
-        rejected = self.rejected(images, scores)
-        return readings(per_net, name, rejected, notdigit.two_parts(images))
+        return self.judge(images, per_net, scores, name)
+
+    def judge(self, images: np.ndarray, per_net: Mapping[str, np.ndarray], scores: np.ndarray | None,
+              net: str = VOTE) -> list[Reading]:
+        """The readings of ``images`` (N, 28, 28), given what :meth:`evidence` found for
+        them: the nets' answers and the not-a-digit check's scores."""
+        return readings(per_net, net, self.rejected(images, scores), notdigit.two_parts(images),
+                        notdigit.in_doubt(scores))
 
     def rejected(self, images: np.ndarray, scores: np.ndarray | None) -> np.ndarray:
         """(N,) bool: "not a digit" for ``images`` (N, 28, 28), given the detector's
@@ -195,13 +201,16 @@ class Reader:
 
 
 def readings(per_net: Mapping[str, np.ndarray], net: str = VOTE, not_digit: np.ndarray | None = None,
-             two_digits: np.ndarray | None = None) -> list[Reading]:
+             two_digits: np.ndarray | None = None, in_doubt: np.ndarray | None = None) -> list[Reading]:
     """Readings from probabilities already computed: ``per_net`` maps names to (N, 10).
 
     ``net``: whose answer; "vote" combines every entry of ``per_net`` and asks them to
     agree (:func:`digitpad.verdict.judge_batch`), a single net is judged alone.
     ``not_digit``: (N,) bool, the images the not-a-digit check rejected (None: none);
-    ``two_digits``: (N,) bool, those of them that look like two digits side by side."""
+    ``two_digits``: (N,) bool, those of them that look like two digits side by side;
+    ``in_doubt``: (N,) bool, those the check is in doubt about
+    (:func:`digitpad.notdigit.in_doubt`): sure only from
+    :data:`digitpad.notdigit.DOUBT_PROBABILITY`."""
     if net == VOTE:
         answer = combine(per_net)
         members: Mapping[str, np.ndarray] = per_net
@@ -209,7 +218,10 @@ def readings(per_net: Mapping[str, np.ndarray], net: str = VOTE, not_digit: np.n
         answer, members = per_net[net], {net: per_net[net]}
     rejected = np.zeros(len(answer), bool) if not_digit is None else np.asarray(not_digit, bool)
     two = rejected & (np.zeros(len(answer), bool) if two_digits is None else np.asarray(two_digits, bool))
-    sure = verdict.judge_batch(answer, members) & ~rejected
+    least: float | np.ndarray = verdict.MIN_PROBABILITY
+    if in_doubt is not None:
+        least = np.where(in_doubt, max(notdigit.DOUBT_PROBABILITY, least), least)
+    sure = verdict.judge_batch(answer, members, least) & ~rejected
     order = np.argsort(-answer, axis=1, kind="stable")
     reasons = np.where(two, notdigit.TWO_DIGITS, np.where(rejected, notdigit.NOT_A_DIGIT, ""))
     return [Reading(net, answer[i], {n: p[i] for n, p in per_net.items()}, int(order[i, 0]),

@@ -28,10 +28,12 @@ MIN_EXTENT = 0.18
 
 
 def judge_batch(probabilities: np.ndarray, members: Mapping[str, np.ndarray],
-                min_probability: float = MIN_PROBABILITY, min_agreement: float = MIN_AGREEMENT) -> np.ndarray:
+                min_probability: float | np.ndarray = MIN_PROBABILITY,
+                min_agreement: float = MIN_AGREEMENT) -> np.ndarray:
     """(N,) bool: is the answer ``probabilities`` (N, 10) sure? Its top probability must
-    reach ``min_probability``, and that share of ``members`` (name -> (N, 10), the nets
-    behind the answer; one net alone always agrees with itself) must name the same digit."""
+    reach ``min_probability`` (one for all, or (N,), one per image), and that share of
+    ``members`` (name -> (N, 10), the nets behind the answer; one net alone always agrees
+    with itself) must name the same digit."""
     digits = probabilities.argmax(axis=1)
     agree = np.mean([m.argmax(axis=1) == digits for m in members.values()], axis=0)
     return (probabilities.max(axis=1) >= min_probability) & (agree >= min_agreement)

@@ -93,6 +93,39 @@ def test_a_single_net_is_judged_by_its_probability_alone() -> None:
     assert reading.readings({"B1": np.array([peaked(2, 0.95)], np.float32)}, "B1")[0].sure
 
 
+@pytest.mark.parametrize("top, expected", [(0.93, [True, False, False]), (0.98, [True, True, False])])
+def test_a_drawing_the_check_doubts_needs_a_surer_answer(top: float, expected: list[bool]) -> None:
+    """Scores 0.05, 0.5 and 0.95 from the not-a-digit check (threshold 0.9): the first is a
+    digit by the usual rule, the second is one only from DOUBT_PROBABILITY, the third is
+    not a digit at all."""
+    from digitpad import notdigit
+
+    reader = reading.Reader({"K1": load_network("K1")})
+    assert reader.detector is not None and reader.detector.threshold == 0.9
+    assert notdigit.DOUBT < 0.5 and 0.93 < notdigit.DOUBT_PROBABILITY < 0.98
+    seven = preprocess.to_mnist(preprocess.rasterize([[(60.0, 50.0), (220.0, 50.0), (120.0, 240.0)]]))
+    per_net = {n: np.tile(np.float32(peaked(7, top)), (3, 1)) for n in ("B1", "B2", "B3", "B4", "K1")}
+    found = reader.judge(np.stack([seven] * 3), per_net, np.array([0.05, 0.5, 0.95], np.float32))
+    assert [r.sure for r in found] == expected
+    assert [r.not_a_digit for r in found] == [False, False, True]
+    assert found[1].text == ("7 (98.0%)" if top == 0.98 else "not sure: 7 or 0?")
+
+
+def test_reading_applies_the_checks_doubt(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``read`` judges with the check's own scores. With no answer sure enough for a
+    doubted drawing, a clear 7 is still sure (the check does not doubt it); once every
+    score counts as doubt (DOUBT 0), it is not."""
+    from digitpad import notdigit
+
+    seven = preprocess.to_mnist(preprocess.rasterize([[(60.0, 50.0), (220.0, 50.0), (120.0, 240.0)]]))
+    reader = reading.Reader({"K1": load_network("K1")})
+    monkeypatch.setattr(notdigit, "DOUBT_PROBABILITY", 1.01)
+    assert reader.read(seven, "K1")[0].sure
+    monkeypatch.setattr(notdigit, "DOUBT", 0.0)
+    found = reader.read(seven, "K1")[0]
+    assert (found.sure, found.not_a_digit, found.digit) == (False, False, 7)
+
+
 def test_percent_never_rounds_an_uncertain_answer_up_to_100() -> None:
     assert reading.percent(0.9996) == "99.9%"
     assert reading.percent(0.998) == "99.8%"
