@@ -7,7 +7,8 @@ the MNIST test set, and made-up non-digits (digitpad.train.nondigits) and pairs 
 digits, all read by digitpad.reading as the app reads them. Prints the four goal figures
 of the not-a-digit issue for all held-out writers and for each of five folds of them
 (digitpad.drawn.writer_folds), then the other checks. ``--grid``: the not-sure rule's
-figures for other thresholds too, with the not-a-digit check as shipped.
+figures for other thresholds too, with the not-a-digit check and its doubt rule
+(digitpad.notdigit.DOUBT) as shipped.
 Goals: letters answered as a confident digit <= 5%; digits "not sure" or "not a digit"
 <= 3%; confident answers right >= 99.7%; MNIST test digits "not a digit" <= 0.3%.
 The shipped detector learned from every dev writer (``--all-writers``), so its letter and

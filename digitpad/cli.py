@@ -184,6 +184,7 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 def _detector_line() -> str:
     """Whether the not-a-digit check runs, on what it was trained, and with which threshold."""
+    from digitpad import notdigit
     from digitpad.reading import default_reader
 
     reader = default_reader()
@@ -191,7 +192,8 @@ def _detector_line() -> str:
     if detector is None:
         return reader.detector_off
     return (f"on ({detector.net.architecture} on K1's features, not a digit from "
-            f"{detector.threshold:.2f}; trained on {detector.net.meta.get('trained_on', '?')})")
+            f"{detector.threshold:.2f}, in doubt from {notdigit.DOUBT:.2f} (then sure only from "
+            f"{notdigit.DOUBT_PROBABILITY:.0%}); trained on {detector.net.meta.get('trained_on', '?')})")
 
 
 def cmd_download(args: argparse.Namespace) -> int:

@@ -14,6 +14,11 @@ The price: the detector fits only the convolutions it was trained on. Adapting K
 them (only the head changes); a K1 retrained from scratch does not, and then the check
 is off, with the reason in :attr:`digitpad.reading.Reader.missing`.
 
+A drawing it is in doubt about (a score from :data:`DOUBT` up to the threshold) stays a
+digit, but its answer is sure only from :data:`DOUBT_PROBABILITY`
+(:func:`digitpad.reading.readings`): a letter tends to get a middling score and a
+middling vote at once, a digit rarely both.
+
 The weights are an ordinary :class:`~digitpad.nets.mlp.MLP` file with two outputs
 (digit, not a digit); its metadata holds the threshold and the digest of K1's
 convolutions (:meth:`~digitpad.nets.cnn.ConvNet.conv_digest`) it was trained on.

@@ -66,6 +66,7 @@ def test_info_lists_nets_and_folders(capsys) -> None:
     assert "the original app trained B3 on EMNIST digits" in out  # said plainly, per net
     assert "the original app trained B1" not in out
     assert f"user folder:   {os.environ['DIGITPAD_HOME']}" in out
+    assert "not a digit from 0.90, in doubt from 0.10 (then sure only from 97%)" in out
 
 
 def test_evaluate_gate_fails_below_min_accuracy(mnist_available: Path, capsys) -> None:
