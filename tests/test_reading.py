@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from digitpad import drawn, preprocess, reading
+from digitpad import drawn, notdigit, preprocess, reading
 from digitpad.cli import main
 from digitpad.nets import VOTE, load_network
 from digitpad.nets.base import Classifier
@@ -98,12 +98,10 @@ def test_a_drawing_the_check_doubts_needs_a_surer_answer(top: float, expected: l
     """Scores 0.05, 0.5 and 0.95 from the not-a-digit check (threshold 0.9): the first is a
     digit by the usual rule, the second is one only from DOUBT_PROBABILITY, the third is
     not a digit at all."""
-    from digitpad import notdigit
-
     reader = reading.Reader({"K1": load_network("K1")})
     assert reader.detector is not None and reader.detector.threshold == 0.9
     assert notdigit.DOUBT < 0.5 and 0.93 < notdigit.DOUBT_PROBABILITY < 0.98
-    seven = preprocess.to_mnist(preprocess.rasterize([[(60.0, 50.0), (220.0, 50.0), (120.0, 240.0)]]))
+    seven = drawn_seven()
     per_net = {n: np.tile(np.float32(peaked(7, top)), (3, 1)) for n in ("B1", "B2", "B3", "B4", "K1")}
     found = reader.judge(np.stack([seven] * 3), per_net, np.array([0.05, 0.5, 0.95], np.float32))
     assert [r.sure for r in found] == expected
@@ -115,15 +113,18 @@ def test_reading_applies_the_checks_doubt(monkeypatch: pytest.MonkeyPatch) -> No
     """``read`` judges with the check's own scores. With no answer sure enough for a
     doubted drawing, a clear 7 is still sure (the check does not doubt it); once every
     score counts as doubt (DOUBT 0), it is not."""
-    from digitpad import notdigit
-
-    seven = preprocess.to_mnist(preprocess.rasterize([[(60.0, 50.0), (220.0, 50.0), (120.0, 240.0)]]))
+    seven = drawn_seven()
     reader = reading.Reader({"K1": load_network("K1")})
     monkeypatch.setattr(notdigit, "DOUBT_PROBABILITY", 1.01)
     assert reader.read(seven, "K1")[0].sure
     monkeypatch.setattr(notdigit, "DOUBT", 0.0)
     found = reader.read(seven, "K1")[0]
     assert (found.sure, found.not_a_digit, found.digit) == (False, False, 7)
+
+
+def drawn_seven() -> np.ndarray:
+    """A 7 in one stroke, top bar and stem, as the pad gives it: (28, 28)."""
+    return preprocess.to_mnist(preprocess.rasterize([[(60.0, 50.0), (220.0, 50.0), (120.0, 240.0)]]))
 
 
 def test_percent_never_rounds_an_uncertain_answer_up_to_100() -> None:
