@@ -123,9 +123,8 @@ def grid(digits: Judged, labels: np.ndarray, letters: Judged) -> None:
     print(f"{'min p':>6} {'agree':>6}  figures with the not-a-digit check as shipped")
     for agreement in (0.6, 0.8, 1.0):
         for threshold in (0.5, 0.7, 0.8, 0.85, 0.88, 0.9):
-            doubtful = max(threshold, notdigit.DOUBT_PROBABILITY)
             sure, letter_sure = (
-                verdict.judge_batch(v, found[3], np.where(found[4], doubtful, threshold), agreement)
+                verdict.judge_batch(v, found[3], notdigit.least_probability(found[4], threshold), agreement)
                 & ~found[2]
                 for v, found in ((vote, digits), (letter_vote, letters)))
             figures = goals((vote.argmax(1), sure, digits[2]), labels,

@@ -142,6 +142,13 @@ def in_doubt(scores: np.ndarray | None) -> np.ndarray | None:
     return None if scores is None else np.asarray(scores) >= DOUBT
 
 
+def least_probability(in_doubt: np.ndarray | None, usual: float) -> float | np.ndarray:
+    """The top probability an answer needs to be sure: ``usual`` (the not-sure rule's), and
+    for the images the check is ``in_doubt`` about (N,) bool, :data:`DOUBT_PROBABILITY`
+    (if higher); None: ``usual`` for all."""
+    return usual if in_doubt is None else np.where(in_doubt, max(DOUBT_PROBABILITY, usual), usual)
+
+
 def dash(images: np.ndarray) -> np.ndarray:
     """(N, 28, 28) -> (N, ) bool: the ink is a flat line, less than :data:`DASH` times as
     high as it is wide. No digit is drawn that flat (none of MNIST's 70,000, none of the dev

@@ -218,9 +218,7 @@ def readings(per_net: Mapping[str, np.ndarray], net: str = VOTE, not_digit: np.n
         answer, members = per_net[net], {net: per_net[net]}
     rejected = np.zeros(len(answer), bool) if not_digit is None else np.asarray(not_digit, bool)
     two = rejected & (np.zeros(len(answer), bool) if two_digits is None else np.asarray(two_digits, bool))
-    least: float | np.ndarray = verdict.MIN_PROBABILITY
-    if in_doubt is not None:
-        least = np.where(in_doubt, max(notdigit.DOUBT_PROBABILITY, least), least)
+    least = notdigit.least_probability(in_doubt, verdict.MIN_PROBABILITY)
     sure = verdict.judge_batch(answer, members, least) & ~rejected
     order = np.argsort(-answer, axis=1, kind="stable")
     reasons = np.where(two, notdigit.TWO_DIGITS, np.where(rejected, notdigit.NOT_A_DIGIT, ""))
