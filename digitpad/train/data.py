@@ -5,11 +5,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from digitpad import datasets
 from digitpad.train.config import TrainConfig
+
+if TYPE_CHECKING:
+    from digitpad.drawn import PenDigits
 
 log = logging.getLogger(__name__)
 SPLIT_SEED = 20261127  # the validation split is the same for every run, so runs compare
@@ -58,22 +62,25 @@ def prepare(config: TrainConfig) -> Splits:
     name = {"mnist": "MNIST", "emnist": "EMNIST digits"}[config.data]
     description = f"{name} ({len(train)} training images, augmentation: {config.augment})"
     x_train, y_train = to_float(x[train]), y[train].astype(np.int64)
+    x_fold = y_fold = None
     if config.pen_digits:
-        x_train, y_train, description = _with_pen_digits(x_train, y_train, config, description)
+        from digitpad import drawn
+
+        pen = drawn.load(config.pen_digits)  # once: the training copies and the left-out fold
+        x_train, y_train, description = _with_pen_digits(x_train, y_train, pen, config, description)
+        x_fold, y_fold = _excluded_fold(pen, config)
     if config.my_drawings > 0:
         x_train, y_train, description = _with_my_drawings(x_train, y_train, config.my_drawings, description)
-    x_fold, y_fold = _excluded_fold(config)
     return Splits(x_train, y_train, to_float(x[val]), y[val].astype(np.int64), to_float(x_test),
                   y_test.astype(np.int64), description, x_fold, y_fold)
 
 
-def _excluded_fold(config: TrainConfig) -> tuple[np.ndarray | None, np.ndarray | None]:
+def _excluded_fold(pen: PenDigits, config: TrainConfig) -> tuple[np.ndarray | None, np.ndarray | None]:
     """The left-out writer fold's pen digits, placed with seed 0 as ``evaluate`` places them."""
-    if not config.pen_digits or config.pen_exclude_fold is None:
+    if config.pen_exclude_fold is None:
         return None, None
     from digitpad import drawn
 
-    pen = drawn.load(config.pen_digits)
     mask = drawn.in_fold(pen.writers, config.pen_exclude_fold, config.pen_folds)
     return drawn.render(pen, pen.subset(mask), seed=0), pen.labels[mask].astype(np.int64)
 
@@ -97,7 +104,7 @@ def pen_training_mask(writers: np.ndarray, config: TrainConfig) -> np.ndarray:
     return mask
 
 
-def _with_pen_digits(x: np.ndarray, y: np.ndarray, config: TrainConfig,
+def _with_pen_digits(x: np.ndarray, y: np.ndarray, pen: PenDigits, config: TrainConfig,
                      description: str) -> tuple[np.ndarray, np.ndarray, str]:
     """Append pen-drawn digits of the writers that evaluation does not hold out (nor the
     excluded fold), drawn through the app's own rasterize and to_mnist, each
@@ -109,7 +116,6 @@ def _with_pen_digits(x: np.ndarray, y: np.ndarray, config: TrainConfig,
     from digitpad import drawn
     from digitpad.train import strokes, styles
 
-    pen = drawn.load(config.pen_digits or "")
     train_mask = pen_training_mask(pen.writers, config)
     indices = pen.subset(train_mask)
     render = strokes.render_copies if config.stroke_augment else drawn.render_copies
