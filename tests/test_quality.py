@@ -89,16 +89,18 @@ def test_learning_curves_from_a_training_run(mnist_available: Path, tmp_path: Pa
     np.testing.assert_allclose(found.train, [r.train_accuracy for r in result.history], atol=1e-5)
 
 
-def test_shipped_curves_are_k1s_sidecar_b1s_own_and_none_for_b4(tmp_path: Path) -> None:
+def test_shipped_curves_are_k1s_sidecar_the_mlps_own_and_none_without_history(tmp_path: Path) -> None:
     k1 = registry.load_file("K1", REPO / "weights" / "K1.npz")
     found = curves.learning_curves(k1)
     sidecar = json.loads((REPO / "weights" / "K1.json").read_text())[curves.SIDECAR_KEY]
     assert found is not None and len(found.epochs) == len(sidecar) == k1.meta["epochs"]
     assert found.val[-1] == sidecar[-1][2] and found.best_epoch == k1.meta["best_epoch"]
-    b1 = registry.load_file("B1", REPO / "weights" / "B1.npz")  # trained since files keep them
-    own = curves.learning_curves(b1)
-    assert own is not None and own.source == "its weights file" and len(own.epochs) == b1.meta["epochs"]
-    b4 = registry.load_file("B4", REPO / "weights" / "B4.npz")  # trained before files kept them
+    for name in ("B1", "B2", "B3", "B4"):  # all trained since files keep them
+        mlp = registry.load_file(name, REPO / "weights" / f"{name}.npz")
+        own = curves.learning_curves(mlp)
+        assert own is not None and own.source == "its weights file" and len(own.epochs) == mlp.meta["epochs"]
+    b4 = registry.load_file("B4", REPO / "weights" / "B4.npz")
+    del b4.meta[curves.META_KEY]  # as in a file trained before files kept them
     assert curves.learning_curves(b4) is None
     text = curves.no_curves_text(b4)
     assert f"kept epoch {b4.meta['best_epoch']} of {b4.meta['epochs']}" in text
