@@ -95,11 +95,12 @@ def test_shipped_curves_are_k1s_sidecar_the_mlps_own_and_none_without_history(tm
     sidecar = json.loads((REPO / "weights" / "K1.json").read_text())[curves.SIDECAR_KEY]
     assert found is not None and len(found.epochs) == len(sidecar) == k1.meta["epochs"]
     assert found.val[-1] == sidecar[-1][2] and found.best_epoch == k1.meta["best_epoch"]
-    for name in ("B1", "B2", "B3", "B4"):  # all trained since files keep them
-        mlp = registry.load_file(name, REPO / "weights" / f"{name}.npz")
+    mlps = {name: registry.load_file(name, REPO / "weights" / f"{name}.npz")
+            for name in ("B1", "B2", "B3", "B4")}
+    for mlp in mlps.values():  # all trained since files keep them
         own = curves.learning_curves(mlp)
         assert own is not None and own.source == "its weights file" and len(own.epochs) == mlp.meta["epochs"]
-    b4 = registry.load_file("B4", REPO / "weights" / "B4.npz")
+    b4 = mlps["B4"]
     del b4.meta[curves.META_KEY]  # as in a file trained before files kept them
     assert curves.learning_curves(b4) is None
     text = curves.no_curves_text(b4)
